@@ -1,0 +1,382 @@
+"""One report as a walkable document built from markdown-it-py's token stream.
+
+The awkward parts of the token stream are handled here once, so that extractors can stay small:
+the section tree by heading level, tables as header + rows, list items with their checkbox state
+and nesting, fences with their info string, inline text with its code spans, and the 1-based
+source line of everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from parsers.models import ParseIssue
+from parsers.vocabulary import Vocabulary, default_vocabulary
+
+CHECKBOX = re.compile(r"^\[([ xX✓✔])\]\s*")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The one configured parser: CommonMark, raw HTML off, tables and strikethrough on."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    return md
+
+
+@dataclass(slots=True)
+class Inline:
+    """Plain text of an inline token, with the spans extractors care about kept apart."""
+
+    text: str = ""
+    codes: list[str] = field(default_factory=list)
+    strong: list[str] = field(default_factory=list)
+    struck: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def render_inline(token: Token | None) -> Inline:
+    result = Inline()
+    if token is None or not token.children:
+        if token is not None:
+            result.text = token.content
+        return result
+    parts: list[str] = []
+    strong_start: list[int] = []
+    struck_start: list[int] = []
+    for child in token.children:
+        kind = child.type
+        if kind == "text":
+            parts.append(child.content)
+        elif kind == "code_inline":
+            parts.append(child.content)
+            result.codes.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "strong_open":
+            strong_start.append(len(parts))
+        elif kind == "strong_close" and strong_start:
+            result.strong.append("".join(parts[strong_start.pop() :]))
+        elif kind == "s_open":
+            struck_start.append(len(parts))
+        elif kind == "s_close" and struck_start:
+            result.struck.append("".join(parts[struck_start.pop() :]))
+        elif kind == "link_open":
+            href = child.attrs.get("href")
+            if isinstance(href, str):
+                result.links.append(href)
+        elif kind == "image":
+            parts.append(child.content)
+    result.text = "".join(parts)
+    return result
+
+
+@dataclass(slots=True)
+class Section:
+    index: int
+    level: int
+    title: str
+    line: int
+    parent: int | None
+    #: titles from the outermost heading down to this one
+    path: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Block:
+    """A leaf block: paragraph, heading, fence, table or a list item's own paragraph."""
+
+    kind: str  # "heading" | "paragraph" | "fence" | "table" | "hr"
+    line: int
+    end_line: int
+    section: int | None
+    inline: Inline = field(default_factory=Inline)
+    #: heading level for headings
+    level: int = 0
+    #: list item this block belongs to (innermost), if any
+    item: ListItem | None = None
+    in_quote: bool = False
+    #: fence info string and content
+    info: str = ""
+    content: str = ""
+    #: tables
+    table: Table | None = None
+
+    @property
+    def text(self) -> str:
+        return self.inline.text
+
+
+@dataclass(slots=True)
+class ListItem:
+    line: int
+    depth: int
+    ordered: bool
+    parent: ListItem | None
+    checkbox: bool | None = None  # True checked, False unchecked, None no box
+    blocks: list[Block] = field(default_factory=list)
+    children: list[ListItem] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Text of the item's first paragraph (its own words, not its sub-items')."""
+        for block in self.blocks:
+            if block.kind == "paragraph":
+                return block.text
+        return ""
+
+    @property
+    def inline(self) -> Inline:
+        for block in self.blocks:
+            if block.kind == "paragraph":
+                return block.inline
+        return Inline()
+
+
+@dataclass(slots=True)
+class TableRow:
+    line: int
+    cells: list[Inline]
+
+    @property
+    def texts(self) -> list[str]:
+        return [cell.text.strip() for cell in self.cells]
+
+
+@dataclass(slots=True)
+class Table:
+    line: int
+    header: list[Inline]
+    rows: list[TableRow]
+
+    @property
+    def header_texts(self) -> list[str]:
+        return [cell.text.strip() for cell in self.header]
+
+
+@dataclass(slots=True)
+class Document:
+    source: str
+    lines: list[str]
+    blocks: list[Block]
+    sections: list[Section]
+    items: list[ListItem]
+    front_matter: dict[str, Any] | None
+    front_matter_error: tuple[int, str] | None
+    front_matter_end: int = 0
+    vocab: Vocabulary = field(default_factory=default_vocabulary)
+    #: soft problems found while reading; extractors add theirs with :meth:`issue`
+    issues: list[ParseIssue] = field(default_factory=list)
+
+    def issue(self, line: int | None, message: str) -> None:
+        self.issues.append(ParseIssue(line=line, message=message))
+
+    def section_path(self, block: Block) -> tuple[str, ...]:
+        if block.section is None:
+            return ()
+        return self.sections[block.section].path
+
+    def section_of(self, block: Block) -> Section | None:
+        return None if block.section is None else self.sections[block.section]
+
+
+def _line(token: Token, offset: int = 0) -> int:
+    return (token.map[0] + 1 + offset) if token.map else 0
+
+
+def _end_line(token: Token) -> int:
+    return token.map[1] if token.map else 0
+
+
+def _load_front_matter(token: Token) -> tuple[dict[str, Any] | None, tuple[int, str] | None]:
+    try:
+        data = yaml.safe_load(token.content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = _line(token) + 1 + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, (line, f"front matter is not valid YAML: {problem}")
+    except RecursionError:  # pathological nesting: keep the report, drop the header
+        return None, (_line(token), "front matter is nested too deeply to read")
+    if data is None:
+        return None, None
+    if not isinstance(data, dict):
+        return None, (_line(token), "front matter is not a mapping of keys to values")
+    return data, None
+
+
+def _read_table(tokens: list[Token], start: int) -> tuple[Table, int]:
+    header: list[Inline] = []
+    rows: list[TableRow] = []
+    table = Table(line=_line(tokens[start]), header=header, rows=rows)
+    index = start + 1
+    in_head = False
+    current: TableRow | None = None
+    while index < len(tokens) and tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open" and not in_head:
+            current = TableRow(line=_line(token), cells=[])
+            rows.append(current)
+        elif token.type == "inline":
+            cell = render_inline(token)
+            if in_head:
+                header.append(cell)
+            elif current is not None:
+                current.cells.append(cell)
+        index += 1
+    return table, index
+
+
+def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
+    tokens = markdown_parser().parse(text)
+    blocks: list[Block] = []
+    sections: list[Section] = []
+    items: list[ListItem] = []
+    front_matter: dict[str, Any] | None = None
+    front_matter_error: tuple[int, str] | None = None
+    front_matter_end = 0
+    open_sections: list[Section] = []
+    item_stack: list[ListItem] = []
+    list_stack: list[bool] = []  # ordered?
+    quote_depth = 0
+    current_section: int | None = None
+
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "front_matter":
+            front_matter, front_matter_error = _load_front_matter(token)
+            front_matter_end = _end_line(token)
+        elif kind == "heading_open":
+            level = int(token.tag[1:])
+            inline = render_inline(tokens[index + 1])
+            while open_sections and open_sections[-1].level >= level:
+                open_sections.pop()
+            parent = open_sections[-1] if open_sections else None
+            title = inline.text.strip()
+            section = Section(
+                index=len(sections),
+                level=level,
+                title=title,
+                line=_line(token),
+                parent=parent.index if parent else None,
+                path=(*(parent.path if parent else ()), title),
+            )
+            sections.append(section)
+            open_sections.append(section)
+            current_section = section.index
+            item_stack.clear()  # a heading ends every open list in practice
+            blocks.append(
+                Block(
+                    "heading",
+                    _line(token),
+                    _end_line(token),
+                    current_section,
+                    inline,
+                    level=level,
+                    in_quote=quote_depth > 0,
+                )
+            )
+            index += 2
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            list_stack.append(kind == "ordered_list_open")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            if list_stack:
+                list_stack.pop()
+        elif kind == "list_item_open":
+            parent_item = item_stack[-1] if item_stack else None
+            list_item = ListItem(
+                line=_line(token),
+                depth=len(list_stack),
+                ordered=bool(list_stack and list_stack[-1]),
+                parent=parent_item,
+            )
+            if parent_item is not None:
+                parent_item.children.append(list_item)
+            items.append(list_item)
+            item_stack.append(list_item)
+        elif kind == "list_item_close":
+            if item_stack:
+                item_stack.pop()
+        elif kind == "blockquote_open":
+            quote_depth += 1
+        elif kind == "blockquote_close":
+            quote_depth = max(0, quote_depth - 1)
+        elif kind == "paragraph_open":
+            inline = render_inline(tokens[index + 1])
+            owner = item_stack[-1] if item_stack else None
+            if owner is not None and not owner.blocks:
+                match = CHECKBOX.match(inline.text)
+                if match:
+                    owner.checkbox = match.group(1) != " "
+                    inline.text = inline.text[match.end() :]
+            block = Block(
+                "paragraph",
+                _line(token),
+                _end_line(token),
+                current_section,
+                inline,
+                item=owner,
+                in_quote=quote_depth > 0,
+            )
+            blocks.append(block)
+            if owner is not None:
+                owner.blocks.append(block)
+            index += 2
+        elif kind in ("fence", "code_block"):
+            block = Block(
+                "fence",
+                _line(token),
+                _end_line(token),
+                current_section,
+                item=item_stack[-1] if item_stack else None,
+                in_quote=quote_depth > 0,
+                info=token.info.strip() if kind == "fence" else "",
+                content=token.content,
+            )
+            blocks.append(block)
+            if block.item is not None:
+                block.item.blocks.append(block)
+        elif kind == "table_open":
+            table, index = _read_table(tokens, index)
+            block = Block(
+                "table",
+                table.line,
+                _end_line(token),
+                current_section,
+                item=item_stack[-1] if item_stack else None,
+                in_quote=quote_depth > 0,
+                table=table,
+            )
+            blocks.append(block)
+            if block.item is not None:
+                block.item.blocks.append(block)
+        elif kind == "hr":
+            blocks.append(Block("hr", _line(token), _end_line(token), current_section))
+        index += 1
+
+    return Document(
+        source=text,
+        lines=text.splitlines(),
+        blocks=blocks,
+        sections=sections,
+        items=items,
+        front_matter=front_matter,
+        front_matter_error=front_matter_error,
+        front_matter_end=front_matter_end,
+        vocab=vocab or default_vocabulary(),
+    )

@@ -1,0 +1,1 @@
+"""One module per category; each exposes a pure ``extract_x(doc)``."""

@@ -1,0 +1,210 @@
+"""Meta: title, kind, author, date, sequence, in-response-to and scope.
+
+Header fields are read from the report's header area (front matter and the blocks before the
+first section that follows a field), so that dates and names deep in the body do not leak in.
+Title words decide the kind; numbers after sequence words in the title fill the sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from parsers.document import Document
+from parsers.fields import Field, iter_fields
+from parsers.models import Meta, ReportKind
+from parsers.vocabulary import Vocabulary, normalise_label
+
+HEADER_LINES = 60
+KIND_ORDER: tuple[ReportKind, ...] = ("summary", "completion", "status", "remediation", "plan")
+LEADING_MARKS = re.compile(r"^[^\w`\"'(\[]+", re.UNICODE)
+TRAILING_MARKS = re.compile(r"[^\w`\"')\]?!.%]+$", re.UNICODE)
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+KOREAN_DATE = re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+DMY_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+WORD_DATE_MDY = re.compile(r"([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+WORD_DATE_DMY = re.compile(
+    r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?([^\W\d_]{3,12})\.?,?\s+(?:de\s+)?(\d{4})"
+)
+NUMBER = re.compile(r"(?<![\w.])#?([A-Za-z]?\d+(?:\.\d+)*)(?![\d])")
+PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
+PARENTHETICAL_MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
+
+
+def clean_title(text: str) -> str:
+    """Heading text without leading/trailing emoji and marks."""
+    text = LEADING_MARKS.sub("", text.strip())
+    return TRAILING_MARKS.sub("", text).strip()
+
+
+def _month(vocab: Vocabulary, word: str) -> int | None:
+    role = vocab.first_role("months", word, exact=True)
+    return int(role) if role else None
+
+
+def parse_date(text: str, vocab: Vocabulary) -> str | None:
+    """The first date in ``text`` as YYYY-MM-DD, in any of the common written forms."""
+    candidates: list[tuple[int, int, int, int]] = []  # (position, y, m, d)
+    for pattern in (ISO_DATE, CJK_DATE, KOREAN_DATE):
+        for match in pattern.finditer(text):
+            year, month, day = (int(g) for g in match.groups())
+            candidates.append((match.start(), year, month, day))
+    for match in DMY_DATE.finditer(text):
+        day, month, year = (int(g) for g in match.groups())
+        candidates.append((match.start(), year, month, day))
+    for match in WORD_DATE_MDY.finditer(text):
+        month_number = _month(vocab, match.group(1))
+        if month_number:
+            candidates.append(
+                (match.start(), int(match.group(3)), month_number, int(match.group(2)))
+            )
+    for match in WORD_DATE_DMY.finditer(text):
+        month_number = _month(vocab, match.group(2))
+        if month_number:
+            candidates.append(
+                (match.start(), int(match.group(3)), month_number, int(match.group(1)))
+            )
+    for _, year, month, day in sorted(candidates):
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def header_end(doc: Document) -> int:
+    """Last line of the header area: before the first heading that follows a body block."""
+    seen_content = False
+    for block in doc.blocks[1:]:
+        if block.kind == "heading" and seen_content and block.level <= 3:
+            return min(block.line - 1, HEADER_LINES)
+        if block.kind in ("paragraph", "table"):
+            seen_content = True
+    return HEADER_LINES
+
+
+def _sequence_number(value: str) -> str | None:
+    if ISO_DATE.search(value):
+        value = ISO_DATE.sub(" ", value)
+    match = NUMBER.search(value)
+    if match is None:
+        return None
+    number = match.group(1)
+    return number.lstrip("Ww") if number[:1] in "Ww" else (number if number[:1].isdigit() else None)
+
+
+def sequence_from_title(title: str, vocab: Vocabulary) -> str | None:
+    """``Session 12``, ``Iteration 0001``, ``Day 3``, ``Sprint W07``, ``Restart #3``."""
+    for phrase in vocab.role("meta", "sequence").phrases:
+        if not phrase.isalpha() or len(phrase) < 3:
+            continue
+        pattern = re.compile(
+            rf"(?<![\w]){re.escape(phrase)}\s*[-#№:]?\s*([Ww]?\d+)(?![\d-])", re.IGNORECASE
+        )
+        match = pattern.search(title)
+        if match:
+            return match.group(1).lstrip("Ww")
+    leading = re.match(r"^(\d{2,})\s*[·.\-:]\s", title)
+    return leading.group(1) if leading else None
+
+
+def kind_of(title: str, status_text: str, vocab: Vocabulary) -> ReportKind:
+    for kind in KIND_ORDER:
+        if vocab.role("kinds", kind).found(title):
+            return kind
+    if vocab.role("kinds", "other").found(title):
+        return "other"
+    if status_text and vocab.role("status", "pass").found(status_text):
+        return "completion"
+    return "status"
+
+
+def scope_from_title(title: str, vocab: Vocabulary) -> str | None:
+    """``X - Phase 1 Completion Report`` -> ``X - Phase 1``: a title naming a unit of work,
+    without its report-kind words."""
+    if not vocab.role("meta", "scope").found(title):
+        return None
+    words = title.split()
+    kind_phrases = [vocab.role("kinds", kind) for kind in (*KIND_ORDER, "other")]
+    filler = {"report", "final", "-", "—", "–", ":", "update", "summary"}
+    while words and (
+        words[-1].lower().strip(":-—–") in filler
+        or any(phrases.exact(words[-1]) for phrases in kind_phrases)
+    ):
+        words.pop()
+    scope = " ".join(words).strip(" -—–:")
+    return scope or None
+
+
+def _clean_value(value: str) -> str:
+    value = PARENTHETICAL_MARKDOWN_LINK.sub("]", value)
+    value = value.replace("[", "").replace("]", "")
+    return value.strip().strip("*_").strip().rstrip(".").strip()
+
+
+def extract_meta(doc: Document) -> Meta:
+    vocab = doc.vocab
+    meta = Meta()
+    headings = [b for b in doc.blocks if b.kind == "heading"]
+    title_block = next((b for b in headings if b.level == 1), headings[0] if headings else None)
+    if title_block is not None:
+        meta.title = clean_title(title_block.text) or None
+        meta.lines["title"] = title_block.line
+    elif doc.front_matter and isinstance(doc.front_matter.get("title"), str):
+        meta.title = clean_title(doc.front_matter["title"])
+
+    fields: dict[str, Field] = {}
+    status_text = ""
+    limit = header_end(doc)
+    for field in iter_fields(doc, until_line=limit):
+        role = vocab.first_role("meta", field.label, exact=True) or vocab.first_role(
+            "meta", PARENTHESES.sub("", field.label), exact=True
+        )
+        if role is None or not field.value.strip():
+            continue
+        if role == "status":
+            status_text = status_text or field.value
+            continue
+        fields.setdefault(role, field)
+        if role == "date" and parse_date(field.value, vocab) is None:
+            del fields[role]
+
+    front = doc.front_matter or {}
+    planning = "phase" in front and "plan" in front
+    for role, field in fields.items():
+        value = _clean_value(field.value)
+        if role == "date":
+            meta.date = parse_date(field.value, vocab)
+        elif role == "sequence":
+            if planning and normalise_label(field.label) != "plan":
+                continue
+            number = _sequence_number(value)
+            if number is None:
+                continue
+            meta.sequence = number
+        elif role == "scope":
+            if planning and normalise_label(field.label) != "phase":
+                continue
+            meta.scope = value
+        elif role == "author":
+            meta.author = value
+        elif role == "in_response_to":
+            meta.in_response_to = value.strip("`").replace("`", "")
+        else:
+            continue
+        meta.lines[role] = field.line
+
+    if meta.date is None and "date" not in fields:
+        for key in ("completed", "verified", "date", "created"):
+            if key in front:
+                meta.date = parse_date(str(front[key]), vocab)
+                if meta.date:
+                    break
+    if meta.title:
+        if meta.sequence is None:
+            meta.sequence = sequence_from_title(meta.title, vocab)
+        if meta.scope is None:
+            meta.scope = scope_from_title(meta.title, vocab)
+    meta.kind = kind_of(meta.title or "", status_text, vocab)
+    return meta

@@ -1,0 +1,41 @@
+"""``parse_report``: markdown text in, :class:`ParsedReport` out; never raises on a str."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from parsers.document import build_document
+from parsers.models import ParsedReport
+from parsers.registry import REGISTRY
+from parsers.vocabulary import Vocabulary, default_vocabulary
+
+PARSER_VERSION = "1"
+
+
+def parse_report(
+    text: str,
+    vocabulary: Vocabulary | None = None,
+    extra_words: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+) -> ParsedReport:
+    """Parse one report.
+
+    ``extra_words`` adds phrases to the vocabulary (a project's own status words, column names,
+    section names), in the same shape as the files in ``parsers/vocab``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_report expects the report as str, not {type(text).__name__}")
+    vocab = vocabulary or default_vocabulary()
+    if extra_words:
+        vocab = vocab.extended(extra_words)
+    doc = build_document(text, vocab)
+    if doc.front_matter_error is not None:
+        doc.issue(*doc.front_matter_error)
+    values: dict[str, object] = {}
+    for extractor in REGISTRY:
+        try:
+            values[extractor.field] = extractor.function(doc)
+        except Exception as exc:
+            doc.issue(None, f"{extractor.field}: could not be read ({type(exc).__name__}: {exc})")
+    if not text.strip():
+        doc.issue(1, "the report is empty")
+    return ParsedReport(parser_version=PARSER_VERSION, issues=doc.issues, **values)
