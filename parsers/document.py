@@ -176,14 +176,35 @@ class Document:
     vocab: Vocabulary = field(default_factory=default_vocabulary)
     #: soft problems found while reading; extractors add theirs with :meth:`issue`
     issues: list[ParseIssue] = field(default_factory=list)
+    #: what earlier extractors in the registry found, by field name (gates read coverage)
+    found: dict[str, Any] = field(default_factory=dict)
 
     def issue(self, line: int | None, message: str) -> None:
         self.issues.append(ParseIssue(line=line, message=message))
+
+    @property
+    def title_section(self) -> int | None:
+        """Index of the section that is the report's title (its first heading, at level 1)."""
+        if self.sections and self.sections[0].level == 1:
+            return 0
+        return None
 
     def section_path(self, block: Block) -> tuple[str, ...]:
         if block.section is None:
             return ()
         return self.sections[block.section].path
+
+    def heading_path(self, block: Block) -> tuple[str, ...]:
+        """Section titles above ``block`` without the report's title heading."""
+        if block.section is None:
+            return ()
+        section = self.sections[block.section]
+        root = section
+        while root.parent is not None:
+            root = self.sections[root.parent]
+        if root.index == 0 and self.title_section == 0:
+            return section.path[1:]
+        return section.path
 
     def section_of(self, block: Block) -> Section | None:
         return None if block.section is None else self.sections[block.section]

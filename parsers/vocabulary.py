@@ -33,6 +33,7 @@ GROUPS = (
     "commands",
     "severity",
     "months",
+    "gates",
 )
 
 
