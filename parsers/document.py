@@ -123,6 +123,8 @@ class ListItem:
     ordered: bool
     parent: ListItem | None
     checkbox: bool | None = None  # True checked, False unchecked, None no box
+    #: the paragraph just before the outermost list ("**Before (Session 11):**"), if any
+    intro: str = ""
     blocks: list[Block] = field(default_factory=list)
     children: list[ListItem] = field(default_factory=list)
 
@@ -274,6 +276,7 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
     list_stack: list[bool] = []  # ordered?
     quote_depth = 0
     current_section: int | None = None
+    list_intro = ""
 
     index = 0
     while index < len(tokens):
@@ -314,6 +317,15 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
             )
             index += 2
         elif kind in ("bullet_list_open", "ordered_list_open"):
+            if not item_stack:
+                previous = blocks[-1] if blocks else None
+                list_intro = (
+                    previous.text
+                    if previous is not None
+                    and previous.kind == "paragraph"
+                    and previous.item is None
+                    else ""
+                )
             list_stack.append(kind == "ordered_list_open")
         elif kind in ("bullet_list_close", "ordered_list_close"):
             if list_stack:
@@ -325,6 +337,7 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
                 depth=len(list_stack),
                 ordered=bool(list_stack and list_stack[-1]),
                 parent=parent_item,
+                intro=list_intro,
             )
             if parent_item is not None:
                 parent_item.children.append(list_item)

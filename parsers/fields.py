@@ -16,6 +16,7 @@ from parsers.document import Block, Document
 
 # "Label: value" inside one line; the label is short and does not look like a sentence.
 FIELD_LINE = re.compile(r"^[\s>*\-+•·]*([^:：\n|]{1,48}?)\s*[:：]\s*(.*)$")
+TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
 URL_START = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -35,7 +36,7 @@ def split_field(text: str) -> tuple[str, str] | None:
     label, value = match.group(1).strip(), match.group(2).strip()
     if not label or URL_START.match(text.strip()) or label.count(" ") > 6:
         return None
-    if label[-1:].isdigit() and value[:1].isdigit():  # a time such as 10:23
+    if TIME_OF_DAY.match(f"{label}:{value[:2]}"):  # a time such as 10:23, not a field
         return None
     return label, value
 
