@@ -91,7 +91,11 @@ def quantities(text: str) -> list[Quantity]:
                 operator=operator,
                 approximate=bool(match.group("approx")),
                 signed=bool(match.group("sign")),
-                start=match.start(),
+                start=min(
+                    match.start(group)
+                    for group in ("approx", "op", "sign", "number")
+                    if match.group(group) is not None
+                ),
             )
         )
     return found

@@ -152,10 +152,11 @@ def table_kinds(doc: Document, block: Block) -> frozenset[str]:
     path_rows = sum(1 for value in first_values if is_path(value))
     first_is_path = path_rows * 2 > len(first_values)
     percent_rows = _percent_cells(table)
+    coverage_rows = sum(1 for value in first_values if vocab.role("coverage", "word").found(value))
     coverage_context = (
         columns.has("coverage")
         or section_has(doc, block, "coverage", 2)
-        or any(vocab.role("coverage", "word").found(value) for value in first_values)
+        or coverage_rows * 2 > len(first_values)
     )
     if percent_rows * 2 > len(table.rows) and coverage_context and not kinds:
         kinds.add("coverage")

@@ -27,7 +27,11 @@ from parsers.tables import column_roles, is_path, name_column, section_has, tabl
 from parsers.vocabulary import Vocabulary
 
 METRIC_SUFFIX = {"branches": "branches", "lines": "lines", "functions": "functions"}
-SCOPE_NOISE = re.compile(r"^[\s*_`|>#:\-–—•·.\d)]+|[\s*_`|:\-–—•·(]+$")
+SCOPE_NOISE = re.compile(
+    r"^[\s*_`|>#:\-–—•·.\d)✅✔☑✓🟢❌✗✘✖🔴⛔⏳⏸🔄🚧⚠🟡📋\ufe0f]+"
+    r"|[\s*_`|:\-–—•·(✅✔☑✓🟢❌✗✘✖🔴⛔⏳⏸🔄🚧⚠🟡📋\ufe0f]+$"
+)
+SEQUENCE_LABEL = re.compile(r"^\W*([^\W\d_]+)\s?[#№]?\s?\d+(?:[.\-–]\d+)*\W*$")
 PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 GO_COVER = re.compile(
     r"^(?:ok|FAIL|---)?\s*(?P<package>[\w.\-]+(?:/[\w.\-]+)+)\s.*?coverage:\s(?P<value>\d+(?:\.\d+)?)%"
@@ -38,6 +42,8 @@ GO_FUNC = re.compile(
 PY_COV_ROW = re.compile(
     r"^(?P<name>[\w./\\\-]+|TOTAL)\s+\d+\s+\d+(?:\s+\d+\s+\d+)?\s+(?P<value>\d+(?:\.\d+)?)%"
 )
+# Column headers coverage tools print (coverage.py, istanbul): the fence is a coverage report
+COVERAGE_TOOL_HEADER = re.compile(r"\bStmts\s+Miss\b|%\s?Stmts|\bStmts\s*\|")
 TARPAULIN_TOTAL = re.compile(r"(?P<value>\d+(?:\.\d+)?)% coverage, \d+/\d+ lines covered")
 NAMED_PERCENT = re.compile(
     r"^[\s✅✔☑✓🟢❌✗✘🔴⏳⚠️\-*•]*(?P<name>[^:：%]{1,60}?)\s*[:：]\s*[~≈]?\s*(?P<value>\d+(?:\.\d+)?)\s?%"
@@ -57,6 +63,18 @@ def same_scope_key(scope: str) -> str:
     last = scope.lower().rstrip("/").rsplit("/", 1)[-1]
     match = TEST_FILE.match(last)
     return match.group("stem") if match else last
+
+
+def _better_scope(new: str, old: str) -> bool:
+    """Of two spellings of one scope keep the module over its tests (``auth.py`` over
+    ``test_auth.py``) and the file over its bare stem (``auth.py`` over ``auth``)."""
+    if TEST_NAME.match(old) and not TEST_NAME.match(new):
+        return True
+    return (
+        "." in new.rsplit("/", 1)[-1]
+        and "." not in old.rsplit("/", 1)[-1]
+        and (not TEST_NAME.match(new))
+    )
 
 
 @dataclass(slots=True)
@@ -184,8 +202,8 @@ class Collector:
         key = (same_scope_key(scope), metric or "", round(quantity.value, 2))
         if key in self.seen:
             earlier = self.by_key[key]
-            if TEST_NAME.match(earlier.scope) and not TEST_NAME.match(scope):
-                earlier.scope = _with_metric(scope, metric)  # name the module, not its tests
+            if _better_scope(scope, earlier.scope):
+                earlier.scope = _with_metric(scope, metric)
             return
         self.seen.add(key)
         self.by_key[key] = CoverageFigure(
@@ -232,10 +250,13 @@ def from_tables(doc: Document, out: Collector) -> None:
             if not metric_columns and columns.get("current") is not None:
                 metric_columns = [(columns.roles["current"], None)]
             target_at = columns.get("target")
+            scope_at = _module_column(table.header_texts, name_at, vocab)
             for row in table.rows:
                 if name_at >= len(row.texts):
                     continue
                 scope = scope_of(row.texts[name_at], vocab)
+                if scope_at is not None and scope_at < len(row.texts) and row.texts[scope_at]:
+                    scope = scope_of(row.texts[scope_at], vocab)
                 target = None
                 if target_at is not None and target_at < len(row.texts):
                     found = percentages(row.texts[target_at])
@@ -251,6 +272,22 @@ def from_tables(doc: Document, out: Collector) -> None:
                     out.add(scope, value, row.line, target, metric)
         elif "gates" in kinds:
             _coverage_from_gate_rows(doc, block, out)
+
+
+def _module_column(headers: list[str], name_at: int, vocab: Vocabulary) -> int | None:
+    """A "Coverage Module" column beside a test-file name column names what is covered."""
+    if not vocab.role("columns", "suite").found(headers[name_at]) or not vocab.role(
+        "tests", "total"
+    ).found(headers[name_at]):
+        return None
+    for index, header in enumerate(headers):
+        if (
+            index != name_at
+            and vocab.role("columns", "file").found(header)
+            and not percentages(header)
+        ):
+            return index
+    return None
 
 
 def _history_table(doc: Document, headers: list[str]) -> bool:
@@ -291,9 +328,11 @@ def from_fences(doc: Document, out: Collector) -> None:
         if block.kind != "fence":
             continue
         lines = block.content.split("\n")[:2000]
-        in_coverage = section_has(doc, block, "coverage", 2) or vocab.role(
-            "coverage", "word"
-        ).found(block.content[:400])
+        in_coverage = (
+            section_has(doc, block, "coverage", 2)
+            or vocab.role("coverage", "word").found(block.content[:400])
+            or COVERAGE_TOOL_HEADER.search(block.content[:2000]) is not None
+        )
         if not in_coverage:
             continue
         mention = _mention(doc, block, "")
@@ -401,7 +440,7 @@ def from_text(doc: Document, out: Collector) -> None:
                     continue
                 if mention.baseline or quantity is None:
                     continue
-                if vocab.role("sections", "baseline").found(label):
+                if vocab.role("sections", "baseline").found(label) or _not_a_scope(label, vocab):
                     continue
                 estimated = vocab.role("coverage", "estimate").found(label + " " + value)
                 out.add(
@@ -431,6 +470,19 @@ def from_text(doc: Document, out: Collector) -> None:
                     continue
                 scope = _scope_in_sentence(block, raw, quantity.start, vocab)
                 out.add(scope, quantity, line, _target_in(raw, vocab), metric_of(after, vocab))
+
+
+def _not_a_scope(label: str, vocab: Vocabulary) -> bool:
+    """Labels that name a goal or an earlier step, not a measured thing: ``Target``,
+    ``Progressive goal``, ``Phase 1`` / ``Session 11`` in a history list."""
+    scope = scope_of(label, vocab)
+    if vocab.role("columns", "target").found(scope):
+        return True
+    sequence = SEQUENCE_LABEL.match(scope)
+    if sequence is None:
+        return False
+    word = sequence.group(1)
+    return vocab.role("meta", "sequence").exact(word) or vocab.role("meta", "scope").exact(word)
 
 
 def _listed_path(doc: Document, block: Block, raw: str, out: Collector, line: int) -> bool:

@@ -32,7 +32,7 @@ NUMBER = r"(\d{1,3}(?:[,\s]\d{3})+|\d+)"
 COUNT_WORD = re.compile(
     NUMBER + r"\s?(?:tests?\s|個\s?|개\s?|件\s?|个\s?)?([^\W\d_]+(?:\s[^\W\d_]+)?)"
 )
-WORD_COUNT = re.compile(r"([^\W\d_]+)\s?[:：=]\s?" + NUMBER + r"(?![\d.%/])")
+WORD_COUNT = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*[:：=][ \t]*" + NUMBER + r"(?![\d.%/])")
 RATIO = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})(?![\d.]|\s?%)")
 PARENS_TOTAL = re.compile(r"\((\d{1,6})\)")
 TOTAL_AFTER = re.compile(NUMBER + r"\s?(?:total|in total|tests? total)", re.IGNORECASE)
@@ -127,8 +127,13 @@ def complete(counts: Counts, text: str, runner: bool, vocab: Vocabulary) -> Test
             return None
         counts.passed, counts.total = done, total_count
         counts.failed = total_count - done
+    if counts.empty() and counts.total is not None and runner:
+        counts.passed = counts.total - sum(v or 0 for v in (counts.failed, counts.errors))
     if counts.empty():
         return None
+    if counts.passed is None and counts.total is not None and counts.failed is not None:
+        # "Tests run: 5, Failures: 1, Errors: 0, Skipped: 0"
+        counts.passed = counts.total - counts.failed - (counts.errors or 0) - (counts.skipped or 0)
     if counts.passed is not None and counts.failed is None and not counts.marked:
         if runner or (counts.total is not None and counts.total == counts.passed):
             counts.failed = 0  # a runner omits zero counts; "17/17 passed" has none failing
