@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from parsers.document import Block, Document, ListItem
+from parsers.context import in_baseline, in_forecast, is_before_label
+from parsers.document import Block, Document
 from parsers.fields import split_field
 from parsers.models import CoverageFigure, CoverageForecast
 from parsers.quantities import ARROW, RANGE, Quantity, percentages
@@ -154,29 +155,11 @@ def _target_in(text: str, vocab: Vocabulary) -> float | None:
 
 def _mention(doc: Document, block: Block, text: str) -> Mention:
     vocab = doc.vocab
-    sections = doc.vocab.roles("sections")
-    intro = block.item.intro if block.item is not None else ""
-    root: ListItem | None = block.item
-    while root is not None and root.parent is not None:
-        root = root.parent
-    parent_text = root.text if root is not None and root is not block.item else ""
-    context = " ".join((intro[:200], parent_text[:200]))
-    baseline_words = sections.get("baseline")
-    forecast_words = sections.get("forecast")
-    mention = Mention()
-    if baseline_words is not None and (
-        baseline_words.found(context)
-        or section_has(doc, block, "baseline", 1)
-        or vocab.role("columns", "baseline").found(text.split(":")[0][:60])
-    ):
-        mention.baseline = True
-    if forecast_words is not None and (
-        forecast_words.found(context[:200])
-        or section_has(doc, block, "forecast", 2)
-        or forecast_words.found(text.split(":")[0][:60])
-    ):
-        mention.forecast = True
-    return mention
+    label = text.split(":")[0][:60]
+    return Mention(
+        baseline=in_baseline(doc, block) or vocab.role("columns", "baseline").found(label),
+        forecast=in_forecast(doc, block) or vocab.role("sections", "forecast").found(label),
+    )
 
 
 class Collector:
@@ -440,7 +423,7 @@ def from_text(doc: Document, out: Collector) -> None:
                     continue
                 if mention.baseline or quantity is None:
                     continue
-                if vocab.role("sections", "baseline").found(label) or _not_a_scope(label, vocab):
+                if is_before_label(label, vocab) or _not_a_scope(label, vocab):
                     continue
                 estimated = vocab.role("coverage", "estimate").found(label + " " + value)
                 out.add(

@@ -20,19 +20,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from parsers.context import in_baseline
 from parsers.document import Block, Document
 from parsers.fields import split_field
 from parsers.models import TestRun
 from parsers.tables import column_roles, name_column, section_has, status_of, table_kinds
-from parsers.vocabulary import Vocabulary
+from parsers.vocabulary import Phrases, Vocabulary
 
 NUMBER = r"(\d{1,3}(?:[,\s]\d{3})+|\d+)"
 # "<count> <word>" and "<word>: <count>", the two orders runners print counts in
 COUNT_WORD = re.compile(
     NUMBER + r"\s?(?:tests?\s|個\s?|개\s?|件\s?|个\s?)?([^\W\d_]+(?:\s[^\W\d_]+)?)"
 )
-WORD_COUNT = re.compile(r"((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*[:：=][ \t]*" + NUMBER + r"(?![\d.%/])")
+WORD_COUNT = re.compile(
+    r"((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*[:：=][ \t]*" + NUMBER + r"(?![\d.%/]|\s?[^\W\d_])"
+)
 RATIO = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})(?![\d.]|\s?%)")
 PARENS_TOTAL = re.compile(r"\((\d{1,6})\)")
 TOTAL_AFTER = re.compile(NUMBER + r"\s?(?:total|in total|tests? total)", re.IGNORECASE)
@@ -81,15 +85,38 @@ def count_role(word: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+HEADING_COUNT = re.compile(
+    r"^[\d.\s]*(?P<name>[^()（）]{2,60}?)\s?[(（](?P<count>[^()（）]{1,30})[)）]"
+)
+LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")
 PASS_MARK = re.compile(r"[✅✔☑✓]")
-N_TESTS = re.compile(NUMBER + r"\s?(?:tests?|specs?|cases?|테스트|个测试|件のテスト)\b")
 
 
-def read_counts(text: str, vocab: Vocabulary) -> Counts:
-    """Every ``N word`` / ``word: N`` count in one line of text."""
+def _n_tests(vocab: Vocabulary) -> re.Pattern[str]:
+    """``19 tests`` / ``19 testes`` / ``19개 테스트``: a count followed by a word for tests."""
+    return _count_then_word(vocab.role("tests", "total"))
+
+
+@lru_cache(maxsize=8)
+def _count_then_word(phrases: Phrases) -> re.Pattern[str]:
+    words = phrases.pattern
+    return re.compile(
+        NUMBER + r"\s?(?:개|個|个|件)?\s?(?:" + (words.pattern if words else "tests") + ")",
+        re.IGNORECASE,
+    )
+
+
+def read_counts(text: str, vocab: Vocabulary, marks: str = "") -> Counts:
+    """Every ``N word`` / ``word: N`` count in one line of text (``marks``: the whole line,
+    where a pass mark may stand before the label)."""
     counts = Counts()
-    tests = N_TESTS.search(text)
-    if tests and PASS_MARK.search(text) and not vocab.role("status", "fail").found(text):
+    tests = _n_tests(vocab).match(text.lstrip("*_ (（"))  # the value opens with "19 tests"
+    if (
+        tests
+        and PASS_MARK.search(marks or text)
+        and "%" not in text  # "99% (388/389) - 100 tests ✅" is coverage with an inventory
+        and not vocab.role("status", "fail").found(text)
+    ):
         counts.passed = _int(tests.group(1))  # "Batch helpers: 19 tests ✅": passed, no more
         counts.words.append("tests")
         counts.marked = True
@@ -222,6 +249,8 @@ def from_tables(doc: Document, runs: Runs) -> None:
                 inner = read_counts(status_text, vocab)
                 if not inner.empty():
                     counts.passed, counts.failed = inner.passed, inner.failed
+                elif vocab.role("tests", "qualified").found(status_text):
+                    pass  # "Mostly passing": the count of tests, nothing about failures
                 elif status_of(status_text, vocab) == "pass" and counts.total is not None:
                     counts.passed, counts.failed = counts.total, 0
                 else:
@@ -230,7 +259,10 @@ def from_tables(doc: Document, runs: Runs) -> None:
                 counts.passed = counts.total - counts.failed - (counts.skipped or 0)
             if counts.failed is None and counts.total is not None and counts.passed is not None:
                 counts.failed = max(counts.total - counts.passed - (counts.skipped or 0), 0)
-            run = complete(counts, "", False, vocab) if not counts.empty() else None
+            if counts.empty() and counts.total is not None:
+                run: TestRun | None = TestRun(total=counts.total)
+            else:
+                run = complete(counts, "", False, vocab) if not counts.empty() else None
             name = texts[name_at] if name_at < len(texts) else ""
             suite = None if summary.exact(name) else name
             runs.add(run, suite, row.line)
@@ -254,10 +286,7 @@ def from_key_value_tables(doc: Document, runs: Runs) -> None:
 
 def _earlier(doc: Document, block: Block) -> bool:
     """Runs of earlier sessions: under a "Before"/"Baseline" heading or list intro."""
-    if section_has(doc, block, "baseline", 1):
-        return True
-    intro = block.item.intro if block.item is not None else ""
-    return bool(intro) and doc.vocab.role("sections", "baseline").found(intro[:120])
+    return in_baseline(doc, block)
 
 
 def _runner_suite(text: str, label: str | None) -> str | None:
@@ -290,8 +319,13 @@ def from_lines(doc: Document, runs: Runs) -> None:
             if vocab.role("tests", "not_tests").found(text[:24]):
                 continue  # "Test Files  1 passed (1)" counts files, not tests
             counts = read_counts(
-                value if parsed and count_role(label or "", vocab) is None else text, vocab
+                value if parsed and count_role(label or "", vocab) is None else text, vocab, text
             )
+            if counts.empty() and block.kind == "heading":
+                titled = HEADING_COUNT.match(text)  # "### 3. AuthService (11 tests) ✅"
+                if titled is not None:
+                    counts = read_counts(titled.group("count"), vocab, text)
+                    label = titled.group("name")
             ratio_run = counts.empty() and RATIO.search(value) is not None
             if counts.empty() and not ratio_run:
                 continue
@@ -305,11 +339,12 @@ def from_lines(doc: Document, runs: Runs) -> None:
             if run is None:
                 continue
             single = sum(v is not None for v in (run.passed, run.failed, run.total)) <= 1
-            if single and not runner and not _tests_label(label, vocab):
+            named = counts.marked or block.kind == "heading"  # "✅ Batch helpers: 19 tests"
+            if single and not runner and not named and not _tests_label(label, vocab):
                 continue  # "Stability: 22 passing" restates a run; only a suite label names one
             suite = None
             if label is not None and not generic.exact(label) and count_role(label, vocab) is None:
-                suite = label
+                suite = LEADING_MARKS.sub("", label)
             runs.add(run, _runner_suite(text, suite), first_line + offset)
 
 
