@@ -40,6 +40,13 @@ def _root_item(item: ListItem | None) -> ListItem | None:
 def in_baseline(doc: Document, block: Block) -> bool:
     """The block reports an earlier state: its heading, its list's intro or its parent item
     says so."""
+    cache: dict[int, bool] = doc.memo.setdefault("in_baseline", {})
+    if id(block) not in cache:
+        cache[id(block)] = _in_baseline(doc, block)
+    return cache[id(block)]
+
+
+def _in_baseline(doc: Document, block: Block) -> bool:
     vocab = doc.vocab
     nearest = doc.heading_path(block)[-1:]
     if nearest and _baseline_text(nearest[0], vocab):

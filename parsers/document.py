@@ -180,6 +180,8 @@ class Document:
     issues: list[ParseIssue] = field(default_factory=list)
     #: what earlier extractors in the registry found, by field name (gates read coverage)
     found: dict[str, Any] = field(default_factory=dict)
+    #: per-document memo for answers several extractors need (e.g. each table's kind)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def issue(self, line: int | None, message: str) -> None:
         self.issues.append(ParseIssue(line=line, message=message))

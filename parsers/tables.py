@@ -66,6 +66,22 @@ COUNT_ROLES = frozenset({"passed", "failed", "skipped", "errors", "total"})
 
 
 def column_roles(headers: list[str], vocab: Vocabulary) -> Columns:
+    """Roles of a header row (memoised: every extractor asks about every table)."""
+    key = (id(vocab), tuple(headers))
+    cached = _COLUMNS_CACHE.get(key)
+    if cached is not None and cached[0] is vocab:
+        return cached[1]
+    columns = _column_roles(headers, vocab)
+    if len(_COLUMNS_CACHE) > 4096:
+        _COLUMNS_CACHE.clear()
+    _COLUMNS_CACHE[key] = (vocab, columns)
+    return columns
+
+
+_COLUMNS_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Vocabulary, Columns]] = {}
+
+
+def _column_roles(headers: list[str], vocab: Vocabulary) -> Columns:
     columns = Columns(headers=headers)
     # exact labels first, then labels that contain a role word
     for exact in (True, False):
@@ -122,9 +138,13 @@ def name_column(table: Table, columns: Columns) -> int:
 
 def section_has(doc: Document, block: Block, role: str, depth: int = 3) -> bool:
     """A heading among the block's nearest ``depth`` ancestors has a ``sections.role`` word."""
-    phrases = doc.vocab.role("sections", role)
-    # the report's own title speaks for the whole report, not for one section
-    return any(phrases.found(title) for title in doc.heading_path(block)[-depth:])
+    key = (block.section, role, depth)
+    cache: dict[tuple[int | None, str, int], bool] = doc.memo.setdefault("section_has", {})
+    if key not in cache:
+        phrases = doc.vocab.role("sections", role)
+        # the report's own title speaks for the whole report, not for one section
+        cache[key] = any(phrases.found(title) for title in doc.heading_path(block)[-depth:])
+    return cache[key]
 
 
 @lru_cache(maxsize=64)
@@ -140,6 +160,14 @@ def lower_is_better_words(vocab: Vocabulary) -> re.Pattern[str] | None:
 
 def table_kinds(doc: Document, block: Block) -> frozenset[str]:
     """What a table reports: any of ``gates``, ``coverage``, ``tests`` (or nothing)."""
+    cache = doc.memo.setdefault("table_kinds", {})
+    if block.line not in cache:
+        cache[block.line] = _table_kinds(doc, block)
+    kinds: frozenset[str] = cache[block.line]
+    return kinds
+
+
+def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     table = block.table
     if table is None or not table.rows:
         return frozenset()

@@ -443,9 +443,10 @@ def from_text(doc: Document, out: Collector) -> None:
             for quantity in percentages(raw)[:4]:
                 window = raw[max(0, quantity.start - 60) : quantity.start + 40]
                 after = raw[quantity.start : quantity.start + 40]
-                if not coverage_word.found(after) and not coverage_word.found(
-                    raw[max(0, quantity.start - 30) : quantity.start]
-                ):
+                clause = re.split(
+                    r"[.;:!?。]\s", raw[max(0, quantity.start - 80) : quantity.start]
+                )[-1]
+                if not coverage_word.found(after) and not coverage_word.found(clause):
                     continue
                 if not_coverage.found(window) or vocab.role("sections", "baseline").found(window):
                     continue
@@ -484,6 +485,8 @@ def _listed_path(doc: Document, block: Block, raw: str, out: Collector, line: in
 
 
 def _scope_in_sentence(block: Block, text: str, position: int, vocab: Vocabulary) -> str:
+    if vocab.role("coverage", "overall").found(text[position : position + 16]):
+        return "overall"  # "(55% overall)"
     for code in block.inline.codes:
         if is_path(code) and code in text[:position]:
             return code

@@ -38,6 +38,7 @@ WORD_COUNT = re.compile(
     r"((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*[:：=][ \t]*" + NUMBER + r"(?![\d.%/]|\s?[^\W\d_])"
 )
 RATIO = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})(?![\d.]|\s?%)")
+RATIO_WORD = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})\s?(?:tests?\s|specs?\s)?([^\W\d_]+)")
 PARENS_TOTAL = re.compile(r"\((\d{1,6})\)")
 TOTAL_AFTER = re.compile(NUMBER + r"\s?(?:total|in total|tests? total)", re.IGNORECASE)
 DOTNET_DLL = re.compile(r"-\s([\w.]+\.dll)")
@@ -88,6 +89,7 @@ def count_role(word: str, vocab: Vocabulary) -> str | None:
 HEADING_COUNT = re.compile(
     r"^[\d.\s]*(?P<name>[^()（）]{2,60}?)\s?[(（](?P<count>[^()（）]{1,30})[)）]"
 )
+DIGIT = re.compile(r"\d")
 LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")
 PASS_MARK = re.compile(r"[✅✔☑✓]")
 
@@ -120,6 +122,13 @@ def read_counts(text: str, vocab: Vocabulary, marks: str = "") -> Counts:
         counts.passed = _int(tests.group(1))  # "Batch helpers: 19 tests ✅": passed, no more
         counts.words.append("tests")
         counts.marked = True
+    for match in RATIO_WORD.finditer(text):
+        role = count_role(match.group(3), vocab)
+        if role in ("passed", "failed"):  # "451/456 passing": 451 of 456
+            counts.set(role, _int(match.group(1)))
+            counts.set("total", _int(match.group(2)))
+            counts.words.append(match.group(3))
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     for match in COUNT_WORD.finditer(text):
         role = count_role(match.group(2), vocab)
         if role is not None:
@@ -309,7 +318,7 @@ def from_lines(doc: Document, runs: Runs) -> None:
         first_line = block.line + (1 if block.kind == "fence" else 0)
         for offset, raw in enumerate(lines[:2000]):
             text = raw.strip()
-            if not text or len(text) > 400 or not any(ch.isdigit() for ch in text):
+            if not text or len(text) > 400 or DIGIT.search(text) is None:
                 continue
             parsed = split_field(text)
             label = parsed[0] if parsed else None
