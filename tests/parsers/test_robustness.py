@@ -6,6 +6,7 @@ grows with input size, including these adversarial shapes.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,9 +110,5 @@ def test_empty_report_is_an_issue() -> None:
 
 
 def test_non_str_input_is_refused_clearly() -> None:
-    try:
+    with pytest.raises(TypeError, match="expects the report as str"):
         parse_report(b"# bytes")  # type: ignore[arg-type]
-    except TypeError as exc:
-        assert "expects the report as str" in str(exc)
-    else:
-        raise AssertionError("bytes were accepted")
