@@ -40,6 +40,7 @@ class Columns:
 
 
 ROLE_ORDER = (
+    "description",
     "status",
     "target",
     "baseline",
@@ -194,10 +195,12 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     if "coverage" in kinds and not columns.has("target"):
         return frozenset(kinds)  # coverage per component with a status mark: coverage, not gates
     nearest = doc.heading_path(block)[-1:] or ("",)
-    if vocab.role("sections", "summary").found(nearest[0]) and not vocab.role(
-        "sections", "gates"
-    ).found(nearest[0]):
-        return frozenset(kinds)  # a summary matrix restates what is listed elsewhere
+    if (
+        vocab.role("sections", "summary").found(nearest[0])
+        and not vocab.role("sections", "gates").found(nearest[0])
+        and not columns.has("target")
+    ):
+        return frozenset(kinds)  # a status-only summary matrix restates what is listed elsewhere
     name_header = table.header_texts[name_column(table, columns)] if table.header else ""
     if vocab.role("columns", "task").exact(name_header) and not section_has(doc, block, "gates"):
         return frozenset(kinds)

@@ -132,7 +132,12 @@ def gates_from_table(doc: Document, block: Block) -> Iterator[Gate]:
         if not clean_name(name) or summary.exact(name):
             continue
         if IDENTIFIER.match(clean_name(name)):
-            described = _description(texts, name_at, {target_at, current_at, status_at})
+            described_at = columns.get("description")
+            described = (
+                clean_name(texts[described_at])
+                if described_at is not None and described_at < len(texts)
+                else _description(texts, name_at, {target_at, current_at, status_at})
+            )
             if described:
                 name = f"{clean_name(name)}: {described}"
         target = texts[target_at] if target_at is not None and target_at < len(texts) else None
@@ -158,9 +163,10 @@ def _description(texts: list[str], name_at: int, taken: set[int | None]) -> str 
         if index in taken:
             continue
         text = clean_name(texts[index])
-        if len(text.split()) >= 2 or (text and not text.isascii()):
+        wordy = sum(1 for word in text.split() if any(ch.isalpha() for ch in word)) >= 2
+        if wordy or (text and not text.isascii()):
             return text
-        return None
+    return None
     return None
 
 
@@ -195,6 +201,30 @@ def gates_from_items(doc: Document) -> Iterator[Gate]:
         if warning and status is None:
             status = "pending"
         yield from _gate_from_text(doc, item.text, block.line, "table", status)
+
+
+def gates_from_marked_lines(doc: Document) -> Iterator[Gate]:
+    """``✅ **App starts cleanly** - no unhandled exceptions`` lines of a paragraph (hard line
+    breaks, no list) under a criteria heading: one gate per marked line."""
+    for block in doc.blocks:
+        if block.kind != "paragraph" or block.item is not None:
+            continue
+        if not section_has(doc, block, "gates", 1) or section_has(doc, block, "not_gates", 1):
+            continue
+        for offset, raw in enumerate(block.text.split("\n")):
+            mark = LEADING_MARK.match(raw)
+            if mark is None:
+                continue
+            status, warning = claimed(mark.group(1), doc)
+            if status is None and warning:
+                status = "pending"
+            rest = raw[mark.end() :]
+            name = next((s for s in block.inline.strong if rest.startswith(s)), None)
+            if name is None:
+                name = re.split(r"\s[-–—]\s|[:：]", rest, maxsplit=1)[0]
+            gate = make_gate(doc, name, block.line + offset, "prose", claim=status)
+            if gate is not None:
+                yield gate
 
 
 def gates_from_headings(doc: Document) -> Iterator[Gate]:
@@ -435,6 +465,7 @@ def extract_gates(doc: Document) -> list[Gate]:
             gates.extend(gates_from_table(doc, block))
     gates.extend(gates_from_items(doc))
     gates.extend(gates_from_headings(doc))
+    gates.extend(gates_from_marked_lines(doc))
     gates.extend(gates_from_fields(doc))
     gates.extend(gates_from_target_fields(doc))
     gates.extend(gates_from_prose(doc))
