@@ -75,14 +75,15 @@ def table_fields(block: Block) -> Iterator[Field]:
 def front_matter_fields(doc: Document) -> Iterator[Field]:
     data: dict[str, Any] = doc.front_matter or {}
     for key, value in data.items():
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            yield Field(
-                str(key), str(value), _front_matter_line(doc, str(key)), None, "front_matter"
-            )
+        line = _front_matter_line(doc, str(key))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # YAML reads `plan: 01` as 1; keep what the report wrote
+            raw = doc.lines[line - 1].split(":", 1)[-1].strip().strip("'\"")
+            yield Field(str(key), raw or str(value), line, None, "front_matter")
+        elif isinstance(value, str):
+            yield Field(str(key), value, line, None, "front_matter")
         elif hasattr(value, "isoformat"):  # YAML dates and datetimes
-            yield Field(
-                str(key), value.isoformat(), _front_matter_line(doc, str(key)), None, "front_matter"
-            )
+            yield Field(str(key), value.isoformat(), line, None, "front_matter")
 
 
 def _front_matter_line(doc: Document, key: str) -> int:
