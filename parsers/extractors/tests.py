@@ -142,9 +142,14 @@ def read_counts(text: str, vocab: Vocabulary, marks: str = "") -> Counts:
     return counts
 
 
-def complete(counts: Counts, text: str, runner: bool, vocab: Vocabulary) -> TestRun | None:
-    """Fill what the line leaves no doubt about; None when it states no run."""
-    ratio = RATIO.search(text)
+def complete(
+    counts: Counts, text: str, runner: bool, vocab: Vocabulary, ratio_counts_tests: bool = True
+) -> TestRun | None:
+    """Fill what the line leaves no doubt about; None when it states no run.
+
+    ``ratio_counts_tests`` says whether a bare ``a/b`` in the text counts tests (it may count
+    statements: ``99% (388/389) - 100 tests``)."""
+    ratio = RATIO.search(text) if ratio_counts_tests else None
     if ratio is not None and counts.passed == int(ratio.group(1)) and counts.total is None:
         counts.total = int(ratio.group(2))  # "9/9 tests passed"
     if (
@@ -226,7 +231,7 @@ def from_tables(doc: Document, runs: Runs) -> None:
     summary = vocab.role("gates", "summary_row")
     for block in doc.blocks:
         table = block.table
-        if table is None or _earlier(doc, block):
+        if table is None or _earlier(doc, block) or _history(table.header_texts, vocab):
             continue
         columns = column_roles(table.header_texts, vocab)
         kinds = table_kinds(doc, block)
@@ -275,6 +280,12 @@ def from_tables(doc: Document, runs: Runs) -> None:
             name = texts[name_at] if name_at < len(texts) else ""
             suite = None if summary.exact(name) else name
             runs.add(run, suite, row.line)
+
+
+def _history(headers: list[str], vocab: Vocabulary) -> bool:
+    """``Session | Passed | Failed``: one row per earlier session, not runs of this one."""
+    first = headers[0] if headers else ""
+    return any(vocab.role("meta", role).exact(first) for role in ("sequence", "date"))
 
 
 def from_key_value_tables(doc: Document, runs: Runs) -> None:
@@ -343,8 +354,14 @@ def from_lines(doc: Document, runs: Runs) -> None:
             window = text[:120]
             if not_runs.found(window) and not _runner_line(text, counts, vocab):
                 continue
-            runner = block.kind == "fence" or _runner_line(text, counts, vocab)
-            run = complete(counts, value, runner, vocab)
+            runner = (
+                block.kind == "fence"
+                or _runner_line(text, counts, vocab)
+                or _runner_context(text, block, vocab)
+            )
+            run = complete(
+                counts, value, runner, vocab, ratio_run or _ratio_is_tests(label, value, vocab)
+            )
             if run is None:
                 continue
             single = sum(v is not None for v in (run.passed, run.failed, run.total)) <= 1
@@ -355,6 +372,18 @@ def from_lines(doc: Document, runs: Runs) -> None:
             if label is not None and not generic.exact(label) and count_role(label, vocab) is None:
                 suite = LEADING_MARKS.sub("", label)
             runs.add(run, _runner_suite(text, suite), first_line + offset)
+
+
+RUNNER_TIMING = re.compile(r"\bin \d+(?:\.\d+)?\s?(?:s|ms|sec|seconds)\b")
+
+
+def _runner_context(text: str, block: Block, vocab: Vocabulary) -> bool:
+    """A count printed by a test runner: its timing (``26 passed in 0.03s``) or the runner's
+    command on the same line (`` `uv run pytest tests/x.py` 通过（4 passed） ``)."""
+    if RUNNER_TIMING.search(text):
+        return True
+    runners = vocab.role("commands", "test_runner")
+    return any(runners.found(code) for code in block.inline.codes if code in text)
 
 
 def _tests_label(label: str | None, vocab: Vocabulary) -> bool:
