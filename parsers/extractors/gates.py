@@ -383,7 +383,9 @@ def gates_from_prose(doc: Document) -> Iterator[Gate]:
         for text, line in texts:
             if len(text) > 2000:
                 text = text[:2000]
-            for match in PYTEST_COV.finditer(text):
+            if "%" not in text:
+                continue  # every prose comparison below states a percentage
+            for match in PYTEST_COV.finditer(text) if "overage" in text else ():
                 target, current = match.group("target"), match.group("current")
                 gate = make_gate(
                     doc, "Required test coverage", line, "prose", f">={target}%", f"{current}%"
@@ -414,6 +416,8 @@ def gates_from_prose(doc: Document) -> Iterator[Gate]:
                     yield gate
     for block in doc.blocks:
         text = block.text if block.kind == "paragraph" else block.content
+        if "fail-under" not in text:
+            continue
         for match in FAIL_UNDER.finditer(text[:4000]):
             key = _number_key(match.group("target"))
             if key in seen_thresholds:

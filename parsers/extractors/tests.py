@@ -27,7 +27,7 @@ from parsers.document import Block, Document
 from parsers.fields import split_field
 from parsers.models import TestRun
 from parsers.tables import column_roles, name_column, section_has, status_of, table_kinds
-from parsers.vocabulary import Phrases, Vocabulary
+from parsers.vocabulary import Phrases, Vocabulary, tokens
 
 NUMBER = r"(\d{1,3}(?:[,\s]\d{3})+|\d+)"
 # "<count> <word>" and "<word>: <count>", the two orders runners print counts in
@@ -282,6 +282,22 @@ def from_tables(doc: Document, runs: Runs) -> None:
             runs.add(run, suite, row.line)
 
 
+def _count_words(vocab: Vocabulary) -> frozenset[str]:
+    """Every single word that can label a count (passed, failed, tests, 通过, ...)."""
+    words: set[str] = set()
+    for role in ("passed", "failed", "skipped", "errors", "total"):
+        phrases = vocab.role("tests", role)
+        words.update(phrase.split()[0] for phrase in phrases.word_phrases if phrase)
+        words.update(phrases.literals)
+    return frozenset(words)
+
+
+def _mentions_counts(text: str, count_words: frozenset[str]) -> bool:
+    if any(token in count_words for token, _, _ in tokens(text)):
+        return True
+    return any(word in text for word in count_words if not word.isascii())
+
+
 def _history(headers: list[str], vocab: Vocabulary) -> bool:
     """``Session | Passed | Failed``: one row per earlier session, not runs of this one."""
     first = headers[0] if headers else ""
@@ -320,17 +336,23 @@ def from_lines(doc: Document, runs: Runs) -> None:
     vocab = doc.vocab
     not_runs = vocab.role("tests", "not_runs")
     generic = vocab.role("tests", "total")
+    count_words = _count_words(vocab)
     for block in doc.blocks:
-        if block.kind not in ("paragraph", "fence", "heading") or _earlier(doc, block):
+        if block.kind not in ("paragraph", "fence", "heading"):
+            continue
+        body = block.content if block.kind == "fence" else block.text
+        if DIGIT.search(body) is None or _earlier(doc, block):
             continue
         if block.kind != "fence" and section_has(doc, block, "howto", 2):
             continue
-        lines = (block.content if block.kind == "fence" else block.text).split("\n")
+        lines = body.split("\n")
         first_line = block.line + (1 if block.kind == "fence" else 0)
         for offset, raw in enumerate(lines[:2000]):
             text = raw.strip()
             if not text or len(text) > 400 or DIGIT.search(text) is None:
                 continue
+            if "/" not in text and not _mentions_counts(text, count_words):
+                continue  # no count word and no ratio: nothing to read
             parsed = split_field(text)
             label = parsed[0] if parsed else None
             value = parsed[1] if parsed else text
