@@ -480,7 +480,9 @@ def _listed_path(doc: Document, block: Block, raw: str, out: Collector, line: in
         paths = [w.strip("*`,;()") for w in head.split() if is_path(w.strip("*`,;()"))]
     if not paths or doc.vocab.role("coverage", "not_coverage").found(raw):
         return False
-    out.add(paths[0], found[0], line)
+    after = raw[found[0].start : found[0].start + 16]
+    overall = doc.vocab.role("coverage", "overall").found(after)  # "(generated, 55% overall)"
+    out.add("overall" if overall else paths[0], found[0], line)
     return True
 
 

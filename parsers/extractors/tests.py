@@ -89,6 +89,7 @@ def count_role(word: str, vocab: Vocabulary) -> str | None:
 HEADING_COUNT = re.compile(
     r"^[\d.\s]*(?P<name>[^()（）]{2,60}?)\s?[(（](?P<count>[^()（）]{1,30})[)）]"
 )
+TEST_FILE = re.compile(r"(?:^|[/_.])(?:test|tests|spec)[_.]|[_.](?:test|spec)\.\w+$|Tests?\.\w+$")
 DIGIT = re.compile(r"\d")
 LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")
 PASS_MARK = re.compile(r"[✅✔☑✓]")
@@ -332,6 +333,14 @@ def _runner_suite(text: str, label: str | None) -> str | None:
     return label
 
 
+def _suite_in_line(block: Block, text: str) -> str | None:
+    """A test file named in the line (``15/17 passing in `test_s3.py` ``) is the suite."""
+    for code in block.inline.codes:
+        if code in text and TEST_FILE.search(code):
+            return code
+    return None
+
+
 def from_lines(doc: Document, runs: Runs) -> None:
     vocab = doc.vocab
     not_runs = vocab.role("tests", "not_runs")
@@ -393,7 +402,8 @@ def from_lines(doc: Document, runs: Runs) -> None:
             suite = None
             if label is not None and not generic.exact(label) and count_role(label, vocab) is None:
                 suite = LEADING_MARKS.sub("", label)
-            runs.add(run, _runner_suite(text, suite), first_line + offset)
+            named_suite = _suite_in_line(block, text) if block.kind != "fence" else None
+            runs.add(run, named_suite or _runner_suite(text, suite), first_line + offset)
 
 
 RUNNER_TIMING = re.compile(r"\bin \d+(?:\.\d+)?\s?(?:s|ms|sec|seconds)\b")
