@@ -81,8 +81,8 @@ def make_gate(
     warning: bool = False,
 ) -> Gate | None:
     name = clean_name(name)
-    if not name:
-        return None
+    if not name or (claim is None and not warning and not target):
+        return None  # a criterion states a status or a target; a bare value is a metric
     gate = Gate(
         name=name,
         line=line,
@@ -271,8 +271,11 @@ GATE_COUNT_SUMMARY = re.compile(r"\d+\s?/\s?\d+\s+\w+")
 
 
 def _field_lines(doc: Document) -> Iterator[tuple[Block, str, int]]:
-    """Candidate ``Label: value`` lines: paragraph lines, headings, and lines of output fences."""
+    """Candidate ``Label: value`` lines: paragraph lines, headings (not the report's title),
+    and lines of output fences."""
     for block in doc.blocks:
+        if block.kind == "heading" and block.section == doc.title_section == 0:
+            continue
         if block.kind in ("paragraph", "heading"):
             for offset, raw in enumerate(block.text.split("\n")):
                 yield block, raw, block.line + offset
@@ -306,9 +309,10 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
         if claim is None and not warning:
             continue
         value_start = value.lstrip("*_ ")
+        opening = vocab.first_role("status", value_start[:24])
         starts_with_status = has_mark(value_start[:3]) or (
-            claim is not None
-            and vocab.role("status", claim).found(" ".join(value_start.split()[:3]))
+            opening is not None
+            and (vocab.role("status", opening).first_match(value_start) or (1, 1))[0] == 0
             and len(value_start.split()) <= 8
         )
         if not starts_with_status:
