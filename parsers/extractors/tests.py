@@ -71,18 +71,21 @@ class Counts:
             setattr(self, role, value)
 
 
-def count_role(word: str, vocab: Vocabulary) -> str | None:
+def count_role(word: str, vocab: Vocabulary, after_number: bool = False) -> str | None:
     """passed / failed / skipped / errors / total for a runner's count word."""
     word = word.lower().strip()
     for role in ("passed", "failed", "skipped", "errors"):
         if vocab.role("tests", role).exact(word):
             return role
-    first = word.split()[0] if word.split() else word
+    parts = word.split()
+    first = parts[0] if parts else word
     for role in ("passed", "failed", "skipped", "errors"):
         if vocab.role("tests", role).exact(first):
             return role
     if vocab.role("tests", "total").exact(word) or vocab.role("tests", "total").exact(first):
         return "total"
+    if after_number and len(parts) == 2 and vocab.role("tests", "total").exact(parts[1]):
+        return "total"  # "187 unit tests", "28 integration tests"
     return None
 
 
@@ -131,7 +134,7 @@ def read_counts(text: str, vocab: Vocabulary, marks: str = "") -> Counts:
             counts.words.append(match.group(3))
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     for match in COUNT_WORD.finditer(text):
-        role = count_role(match.group(2), vocab)
+        role = count_role(match.group(2), vocab, after_number=True)
         if role is not None:
             counts.set(role, _int(match.group(1)))
             counts.words.append(match.group(2))
@@ -305,6 +308,23 @@ def _history(headers: list[str], vocab: Vocabulary) -> bool:
     return any(vocab.role("meta", role).exact(first) for role in ("sequence", "date"))
 
 
+def from_table_cells(doc: Document, runs: Runs) -> None:
+    """Runner output quoted in a cell of some other table (``| `pytest` | 234 passed, 1 failed |``)."""
+    vocab = doc.vocab
+    count_words = _count_words(vocab)
+    for block in doc.blocks:
+        table = block.table
+        if table is None or "tests" in table_kinds(doc, block) or _earlier(doc, block):
+            continue
+        for row in table.rows:
+            for text in row.texts:
+                if DIGIT.search(text) is None or not _mentions_counts(text, count_words):
+                    continue
+                counts = read_counts(text, vocab)
+                if _runner_line(text, counts, vocab) or RATIO_WORD.search(text):
+                    runs.add(complete(counts, text, True, vocab), None, row.line)
+
+
 def from_key_value_tables(doc: Document, runs: Runs) -> None:
     """``| Total Tests | 12 |`` / ``| Passed | 12 |`` rows of a two-column table: one run."""
     vocab = doc.vocab
@@ -378,7 +398,8 @@ def from_lines(doc: Document, runs: Runs) -> None:
                     counts = read_counts(titled.group("count"), vocab, text)
                     label = titled.group("name")
             ratio_run = counts.empty() and RATIO.search(value) is not None
-            if counts.empty() and not ratio_run:
+            all_passed = counts.total is not None and vocab.role("tests", "all_passed").found(text)
+            if counts.empty() and not ratio_run and not all_passed:
                 continue
             if ratio_run and not _ratio_is_tests(label, value, vocab):
                 continue
@@ -400,7 +421,12 @@ def from_lines(doc: Document, runs: Runs) -> None:
             if single and not runner and not named and not _tests_label(label, vocab):
                 continue  # "Stability: 22 passing" restates a run; only a suite label names one
             suite = None
-            if label is not None and not generic.exact(label) and count_role(label, vocab) is None:
+            if (
+                label is not None
+                and not generic.exact(label)
+                and not vocab.role("tests", "generic_label").exact(label)
+                and count_role(label, vocab) is None
+            ):
                 suite = LEADING_MARKS.sub("", label)
             named_suite = _suite_in_line(block, text) if block.kind != "fence" else None
             runs.add(run, named_suite or _runner_suite(text, suite), first_line + offset)
@@ -447,4 +473,5 @@ def extract_tests(doc: Document) -> list[TestRun]:
     from_tables(doc, runs)
     from_key_value_tables(doc, runs)
     from_lines(doc, runs)
+    from_table_cells(doc, runs)
     return sorted(runs.runs, key=lambda run: run.line or 0)
