@@ -309,7 +309,7 @@ def _history(headers: list[str], vocab: Vocabulary) -> bool:
 
 
 def from_table_cells(doc: Document, runs: Runs) -> None:
-    """Runner output quoted in a cell of some other table (``| `pytest` | 234 passed, 1 failed |``)."""
+    """Runner output quoted in a cell of another table (``| `pytest` | 234 passed |``)."""
     vocab = doc.vocab
     count_words = _count_words(vocab)
     for block in doc.blocks:
