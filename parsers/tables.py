@@ -102,13 +102,18 @@ def _column_roles(headers: list[str], vocab: Vocabulary) -> Columns:
     return columns
 
 
+STATUS_ROLES: tuple[Status, ...] = ("pass", "fail", "pending", "unknown")
+
+
 def status_of(text: str, vocab: Vocabulary) -> Status | None:
     """The status a cell or mark states: pass / fail / pending / unknown, or ``warning`` folded
     into None-with-mark by the caller (see :func:`warning_in`)."""
-    role = vocab.first_role("status", text)
-    if role in ("pass", "fail", "pending", "unknown"):
-        return role  # type: ignore[return-value]
-    return None
+    best: tuple[int, int, Status] | None = None
+    for role in STATUS_ROLES:
+        span = vocab.role("status", role).first_match(text)
+        if span is not None and (best is None or (span[0], span[0] - span[1]) < best[:2]):
+            best = (span[0], span[0] - span[1], role)
+    return best[2] if best else None
 
 
 def warning_in(text: str, vocab: Vocabulary) -> bool:

@@ -188,7 +188,9 @@ def gates_from_items(doc: Document) -> Iterator[Gate]:
             and not section_has(doc, block, "not_gates", 1)
         )
         if item.checkbox is not None:
-            if not in_gates and not _checklist_parent(doc, item):
+            # a checklist may sit a level below its criteria heading ("## Verified / ### DB")
+            listed = section_has(doc, block, "gates", 2) and not section_has(doc, block, "howto", 2)
+            if not (in_gates or listed) and not _checklist_parent(doc, item):
                 continue
             yield from _gate_from_text(
                 doc, item.text, block.line, "checkbox", "pass" if item.checkbox else "pending"
@@ -258,11 +260,23 @@ def _checklist_parent(doc: Document, item: ListItem) -> bool:
     return False
 
 
+CURRENT_OF_TARGET = re.compile(r"^[*_\s]*([^/]{1,30}?)[*_\s]*/\s?([<>≥≤]?=?\s?[\d.,]+\s?%?\+?)")
+
+
 def _gate_from_text(
     doc: Document, text: str, line: int, source: GateSource, status: Status | None
 ) -> Iterator[Gate]:
+    """An item's text as a gate; ``Label: 78.76% / 80% ✅`` names the gate by its label and
+    reads current / target."""
     name = text.split("\n", 1)[0]
-    gate = make_gate(doc, name, line, source, claim=status)
+    target = current = None
+    parsed = split_field(LEADING_MARK.sub("", name))
+    if parsed is not None and len(parsed[0].split()) <= 8:
+        value = TRAILING_MARK.sub("", parsed[1])
+        pair = CURRENT_OF_TARGET.match(value)
+        if pair is not None and first_quantity(pair.group(1)) is not None:
+            name, current, target = parsed[0], pair.group(1).strip(), pair.group(2).strip()
+    gate = make_gate(doc, name, line, source, target, current, claim=status)
     if gate is not None:
         yield gate
 
