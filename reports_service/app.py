@@ -19,7 +19,7 @@ from reports_service.controllers import (
     ReportController,
     health,
 )
-from reports_service.dependencies import provide_db_session, provide_read_scope
+from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
 from reports_service.errors import internal_error, too_large
 from reports_service.settings import Settings
 
@@ -49,10 +49,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[health, ProjectController, ReportController, BlockerController],
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
-            "db_session": Provide(provide_db_session),
+            "db_session": Provide(provide_db_session, use_cache=False),
             "read_scope": Provide(provide_read_scope),
         },
         lifespan=[database],
+        before_send=[close_db_session],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

@@ -7,13 +7,15 @@ session, and guards cannot receive dependencies: a guard would have to open a se
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.params import FromPath
+from litestar.types import Message, Scope
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import PROJECT_NAME_PATTERN, Project
@@ -25,10 +27,33 @@ _PROJECT_NAME = re.compile(PROJECT_NAME_PATTERN)
 HOW_TO_GET_A_TOKEN = "create one with `reports-service token create PROJECT`"  # noqa: S105
 
 
-async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """One session per request; writes commit explicitly, anything left uncommitted rolls back."""
-    async with state.sessionmaker() as session:
-        yield session
+_SESSION_KEY = "reports_service.db_session"
+#: ASGI messages after which a request's session is done with
+_SESSION_END = frozenset({"http.response.start", "http.disconnect"})
+
+
+def _scope_state(scope: Scope) -> dict[str, Any]:
+    return cast("dict[str, Any]", scope).setdefault("state", {})  # type: ignore[no-any-return]
+
+
+async def provide_db_session(state: State, scope: Scope) -> AsyncSession:
+    """One session per request; writes commit explicitly, anything uncommitted rolls back.
+
+    Not a generator dependency: Litestar skips a generator's cleanup when another dependency
+    raises (a 401 from the token check would leak the connection). The session is closed by
+    :func:`close_db_session` when the response starts, whatever the response is.
+    """
+    session: AsyncSession = state.sessionmaker()
+    _scope_state(scope)[_SESSION_KEY] = session
+    return session
+
+
+async def close_db_session(message: Message, scope: Scope) -> None:
+    """``before_send`` hook: close the request's session (rolling back what was not committed)."""
+    if message["type"] in _SESSION_END:
+        session = _scope_state(scope).pop(_SESSION_KEY, None)
+        if session is not None:
+            await session.close()
 
 
 def _unauthorized(detail: str) -> NotAuthorizedException:
@@ -64,7 +89,7 @@ async def _named_project(session: AsyncSession, name: str) -> Project:
 async def provide_writer_project(
     request: Request[object, object, State],
     db_session: NamedDependency[AsyncSession],
-    project: str,
+    project: FromPath[str],
 ) -> Project:
     """The project in the path, when the request's token belongs to it (else 401)."""
     token_project = await _token_project(request, db_session)
@@ -98,7 +123,7 @@ async def provide_read_scope(
 async def provide_read_project(
     db_session: NamedDependency[AsyncSession],
     read_scope: NamedDependency[ReadScope],
-    project: str,
+    project: FromPath[str],
 ) -> Project:
     """The project in the path, readable in this scope (else 401), existing (else 404)."""
     if read_scope.project is not None and read_scope.project != project:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import BlockerRead
 from db.queries import latest_blockers
-from reports_service.controllers.params import Limit, Offset
+from reports_service.controllers.params import Limit, Offset, query
 from reports_service.dependencies import ReadScope
 from reports_service.schemas import Page
 
@@ -33,7 +32,7 @@ class BlockerController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         read_scope: NamedDependency[ReadScope],
-        status: BlockerStatus = Parameter(default="open", description="open, resolved or all"),
+        status: Annotated[BlockerStatus, query("open, resolved or all")] = "open",
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[BlockerRead]:

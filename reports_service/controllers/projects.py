@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import BlockerRead, CoverageFigureRead, GateRead, Project, ProjectRead
 from db.queries import failing_gates, latest_blockers, latest_coverage, list_projects
 from reports_service.controllers.blockers import RESOLVED, BlockerStatus
-from reports_service.controllers.params import Limit, Offset
+from reports_service.controllers.params import Limit, Offset, query
 from reports_service.dependencies import ReadScope, provide_read_project
 from reports_service.schemas import Page
 
@@ -45,7 +46,7 @@ class ProjectController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         current_project: NamedDependency[Project],
-        status: BlockerStatus = Parameter(default="open", description="open, resolved or all"),
+        status: Annotated[BlockerStatus, query("open, resolved or all")] = "open",
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[BlockerRead]:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi.spec import Example
-from litestar.params import Parameter
+from litestar.params import FromPath, HeaderParameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Project, Report, ReportRead
 from db.queries import ReportFilters, get_report, list_reports, report_read
 from db.store import load_parsed
 from parsers import ParsedReport
-from reports_service.controllers.params import MAX_ID, Limit, Offset
+from reports_service.controllers.params import MAX_ID, Limit, Offset, query
 from reports_service.dependencies import provide_read_project, provide_writer_project
 from reports_service.schemas import IngestResult, Page, ReportDetail
 from reports_service.services.ingest import (
@@ -66,14 +67,17 @@ class ReportController(Controller):
         request: Request[object, object, State],
         db_session: NamedDependency[AsyncSession],
         current_project: NamedDependency[Project],
-        idempotency_key: str | None = Parameter(
-            header="Idempotency-Key",
-            default=None,
-            required=False,
-            description="a retry with the same key answers with the report first stored",
-            examples=[Example(value="3f1e2a9c-8d2b-4d55-9a52-3b2f0c7e6a10")],
-        ),
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Idempotency-Key",
+                required=False,
+                description="a retry with the same key answers with the report first stored",
+                examples=[Example(value="3f1e2a9c-8d2b-4d55-9a52-3b2f0c7e6a10")],
+            ),
+        ] = None,
     ) -> Response[IngestResult]:
+        project_name = current_project.name  # before ingest: a lost race rolls back and expires it
         media_type, options = request.content_type
         try:
             check_media_type(media_type, options)  # before reading a body we would refuse
@@ -84,7 +88,7 @@ class ReportController(Controller):
             raise HTTPException(
                 status_code=exc.status_code, detail=exc.detail, extra=exc.extra
             ) from exc
-        stored = detail(outcome.report, current_project.name, outcome.parsed)
+        stored = detail(outcome.report, project_name, outcome.parsed)
         result = IngestResult(**stored.model_dump(), duplicate=not outcome.created)
         if outcome.created:
             return Response(result, status_code=201, headers={"Location": result.url})
@@ -101,22 +105,22 @@ class ReportController(Controller):
         current_project: NamedDependency[Project],
         limit: Limit = 50,
         offset: Offset = 0,
-        since: dt.datetime | None = Parameter(
-            default=None, description="received at or after (ISO 8601; UTC if no zone)"
-        ),
-        until: dt.datetime | None = Parameter(
-            default=None, description="received before (ISO 8601; UTC if no zone)"
-        ),
-        date_from: dt.date | None = Parameter(
-            default=None, description="the report's own date, from (YYYY-MM-DD, inclusive)"
-        ),
-        date_to: dt.date | None = Parameter(
-            default=None, description="the report's own date, to (YYYY-MM-DD, inclusive)"
-        ),
-        agent: str | None = Parameter(default=None, description="as given by the poster"),
-        kind: str | None = Parameter(
-            default=None, description="completion, status, remediation, plan, summary, other"
-        ),
+        since: Annotated[
+            dt.datetime | None, query("received at or after (ISO 8601; UTC if no zone)")
+        ] = None,
+        until: Annotated[
+            dt.datetime | None, query("received before (ISO 8601; UTC if no zone)")
+        ] = None,
+        date_from: Annotated[
+            dt.date | None, query("the report's own date, from (YYYY-MM-DD, inclusive)")
+        ] = None,
+        date_to: Annotated[
+            dt.date | None, query("the report's own date, to (YYYY-MM-DD, inclusive)")
+        ] = None,
+        agent: Annotated[str | None, query("as given by the poster")] = None,
+        kind: Annotated[
+            str | None, query("completion, status, remediation, plan, summary, other")
+        ] = None,
     ) -> Page[ReportRead]:
         filters = ReportFilters(
             since=_utc(since),
@@ -149,7 +153,7 @@ class ReportController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         current_project: NamedDependency[Project],
-        report_id: int,
+        report_id: FromPath[int],
     ) -> ReportDetail:
         report = await self._report(db_session, current_project, report_id)
         return detail(report, current_project.name, await load_parsed(db_session, report))
@@ -164,7 +168,7 @@ class ReportController(Controller):
         self,
         db_session: NamedDependency[AsyncSession],
         current_project: NamedDependency[Project],
-        report_id: int,
+        report_id: FromPath[int],
     ) -> Response[bytes]:
         report = await self._report(db_session, current_project, report_id)
         return Response(

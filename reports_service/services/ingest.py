@@ -165,14 +165,15 @@ async def _existing(
 
 async def ingest(session: AsyncSession, project: Project, submission: Submission) -> Outcome:
     """Store ``submission`` in ``project`` once: the stored report, created or already there."""
-    if project.id is None:
+    project_id = project.id  # read now: a rollback below expires every loaded object
+    if project_id is None:
         raise ValueError("the project is not stored")
-    previous = await _existing(session, project.id, submission)
+    previous = await _existing(session, project_id, submission)
     if previous is not None:
         return previous
     parsed = parse_report(submission.text)
     report = Report(
-        project_id=project.id,
+        project_id=project_id,
         sha256=submission.sha256,
         size=len(submission.raw),
         raw=submission.raw,
@@ -187,8 +188,9 @@ async def ingest(session: AsyncSession, project: Project, submission: Submission
         notes = await add_report(session, report, parsed)
         await session.commit()
     except IntegrityError:
+        # lost a race with an identical report (or key): answer with the one that won
         await session.rollback()
-        previous = await _existing(session, project.id, submission)
+        previous = await _existing(session, project_id, submission)
         if previous is None:
             raise
         return previous
