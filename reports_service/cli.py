@@ -57,3 +57,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="reports-service")
 def main() -> None:
     """Agent task-report tracking: markdown reports in, gates, coverage, tests and blockers out."""
+
+
+if __name__ == "__main__":
+    main()

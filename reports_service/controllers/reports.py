@@ -32,10 +32,20 @@ def report_url(project: str, report_id: int | None) -> str:
     return f"/api/projects/{project}/reports/{report_id}"
 
 
-def detail(report: Report, project: str, parsed: ParsedReport) -> ReportDetail:
-    summary = report_read(report, project)
+def _fields(report: Report, project: str) -> dict[str, object]:
     url = report_url(project, report.id)
-    return ReportDetail(**summary.model_dump(), url=url, raw_url=f"{url}/raw", parsed=parsed)
+    return {**report_read(report, project).model_dump(), "url": url, "raw_url": f"{url}/raw"}
+
+
+def detail(report: Report, project: str, parsed: ParsedReport) -> ReportDetail:
+    return ReportDetail.model_validate({**_fields(report, project), "parsed": parsed})
+
+
+def ingest_result(
+    report: Report, project: str, parsed: ParsedReport, duplicate: bool
+) -> IngestResult:
+    fields = {**_fields(report, project), "parsed": parsed, "duplicate": duplicate}
+    return IngestResult.model_validate(fields)
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -88,8 +98,9 @@ class ReportController(Controller):
             raise HTTPException(
                 status_code=exc.status_code, detail=exc.detail, extra=exc.extra
             ) from exc
-        stored = detail(outcome.report, project_name, outcome.parsed)
-        result = IngestResult(**stored.model_dump(), duplicate=not outcome.created)
+        result = ingest_result(
+            outcome.report, project_name, outcome.parsed, duplicate=not outcome.created
+        )
         if outcome.created:
             return Response(result, status_code=201, headers={"Location": result.url})
         return Response(result, status_code=200)

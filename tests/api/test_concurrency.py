@@ -18,8 +18,8 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Report
+from reports_service.devserver import server_process
 from tests.api.conftest import TokenFactory, bearer
-from tests.api.server import server_process
 from tests.samples import report_markdown
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
