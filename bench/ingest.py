@@ -4,7 +4,8 @@
 
 Prints, for each N, reports/s and the ratio of the per-report ingest time (wall time / reports)
 to the bare parse time per report measured in the same run (target: <= 1.30, i.e. HTTP + DB add
-at most 30%). Each run posts into a project of its own, so nothing is answered as a duplicate.
+at most 30%). Each run posts into a project of its own, so nothing is answered as a duplicate;
+an untimed pass first warms the server up.
 The server is one uvicorn process on a free loopback port; the default database is a fresh SQLite
 file in a temporary directory.
 """
@@ -113,6 +114,11 @@ def main() -> None:
         )
         print(f"{'clients':>7}  {'reports/s':>9}  {'ms/report':>9}  {'ingest/parse':>12}  statuses")
         with server_process(database_url, Path(directory) / "server.log") as base:
+            # one untimed pass first: connection pools, prepared statements and caches warm up
+            warm = f"bench-warmup-{uuid.uuid4().hex[:8]}"
+            asyncio.run(
+                post_all(base, warm, asyncio.run(make_token(database_url, warm)), bodies, 4)
+            )
             for clients in args.clients:
                 project = f"bench-{clients}-{uuid.uuid4().hex[:8]}"
                 token = asyncio.run(make_token(database_url, project))
