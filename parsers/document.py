@@ -123,6 +123,8 @@ class ListItem:
     ordered: bool
     parent: ListItem | None
     checkbox: bool | None = None  # True checked, False unchecked, None no box
+    #: the paragraph just before the outermost list ("**Before (Session 11):**"), if any
+    intro: str = ""
     blocks: list[Block] = field(default_factory=list)
     children: list[ListItem] = field(default_factory=list)
 
@@ -176,14 +178,37 @@ class Document:
     vocab: Vocabulary = field(default_factory=default_vocabulary)
     #: soft problems found while reading; extractors add theirs with :meth:`issue`
     issues: list[ParseIssue] = field(default_factory=list)
+    #: what earlier extractors in the registry found, by field name (gates read coverage)
+    found: dict[str, Any] = field(default_factory=dict)
+    #: per-document memo for answers several extractors need (e.g. each table's kind)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def issue(self, line: int | None, message: str) -> None:
         self.issues.append(ParseIssue(line=line, message=message))
+
+    @property
+    def title_section(self) -> int | None:
+        """Index of the section that is the report's title (its first heading, at level 1)."""
+        if self.sections and self.sections[0].level == 1:
+            return 0
+        return None
 
     def section_path(self, block: Block) -> tuple[str, ...]:
         if block.section is None:
             return ()
         return self.sections[block.section].path
+
+    def heading_path(self, block: Block) -> tuple[str, ...]:
+        """Section titles above ``block`` without the report's title heading."""
+        if block.section is None:
+            return ()
+        section = self.sections[block.section]
+        root = section
+        while root.parent is not None:
+            root = self.sections[root.parent]
+        if root.index == 0 and self.title_section == 0:
+            return section.path[1:]
+        return section.path
 
     def section_of(self, block: Block) -> Section | None:
         return None if block.section is None else self.sections[block.section]
@@ -253,6 +278,7 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
     list_stack: list[bool] = []  # ordered?
     quote_depth = 0
     current_section: int | None = None
+    list_intro = ""
 
     index = 0
     while index < len(tokens):
@@ -293,6 +319,15 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
             )
             index += 2
         elif kind in ("bullet_list_open", "ordered_list_open"):
+            if not item_stack:
+                previous = blocks[-1] if blocks else None
+                list_intro = (
+                    previous.text
+                    if previous is not None
+                    and previous.kind == "paragraph"
+                    and previous.item is None
+                    else ""
+                )
             list_stack.append(kind == "ordered_list_open")
         elif kind in ("bullet_list_close", "ordered_list_close"):
             if list_stack:
@@ -304,6 +339,7 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
                 depth=len(list_stack),
                 ordered=bool(list_stack and list_stack[-1]),
                 parent=parent_item,
+                intro=list_intro,
             )
             if parent_item is not None:
                 parent_item.children.append(list_item)

@@ -16,6 +16,7 @@ Status = Literal["pass", "fail", "pending", "unknown"]
 ReportKind = Literal["completion", "status", "remediation", "plan", "summary", "other"]
 ChangeKind = Literal["added", "modified", "deleted", "renamed"]
 Operator = Literal[">=", ">", "<=", "<", "=="]
+GateSource = Literal["table", "checkbox", "prose", "front_matter"]
 
 
 class Item(BaseModel):
@@ -50,7 +51,7 @@ class Gate(Item):
     target_value: float | None = None
     current_value: float | None = None
     unit: str | None = Field(default=None, description="'%', 'ms', 's', 'count', ...")
-    source: Literal["table", "checkbox", "prose", "front_matter"] = "table"
+    source: GateSource = "table"
 
 
 class CoverageFigure(Item):

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers.document import Document
+from parsers.extractors.coverage import extract_coverage, extract_coverage_forecasts
+from parsers.extractors.gates import extract_gates
 from parsers.extractors.meta import extract_meta
 from parsers.extractors.sections import extract_sections
+from parsers.extractors.tests import extract_tests
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,4 +24,9 @@ class Extractor:
 REGISTRY: tuple[Extractor, ...] = (
     Extractor("meta", extract_meta),
     Extractor("sections", extract_sections),
+    # coverage before gates: a "--cov-fail-under" gate compares with the measured figure
+    Extractor("coverage", extract_coverage),
+    Extractor("coverage_forecasts", extract_coverage_forecasts),
+    Extractor("gates", extract_gates),
+    Extractor("tests", extract_tests),
 )

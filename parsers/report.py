@@ -33,7 +33,7 @@ def parse_report(
     values: dict[str, object] = {}
     for extractor in REGISTRY:
         try:
-            values[extractor.field] = extractor.function(doc)
+            values[extractor.field] = doc.found[extractor.field] = extractor.function(doc)
         except Exception as exc:
             doc.issue(None, f"{extractor.field}: could not be read ({type(exc).__name__}: {exc})")
     if not text.strip():
