@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "serve": ("reports_service.commands.serve:serve", "Run the HTTP API (uvicorn)."),
     "token": ("reports_service.commands.token:token", "Project tokens: create, list, revoke."),
+    "post": (
+        "reports_service.commands.post:post",
+        "Post a report file to a running service (the agent side).",
+    ),
     "parse": (
         "reports_service.commands.parse:parse",
         "Parse report files and print what they hold.",
