@@ -14,6 +14,10 @@ import click
 #: command name -> "module:attribute"; the help line is shown without importing the module
 COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("reports_service.commands.db:db", "Database schema: upgrade, downgrade."),
+    "ingest": (
+        "reports_service.commands.ingest:ingest",
+        "Import a tree of report files into a project (backfill).",
+    ),
     "load-examples": (
         "reports_service.commands.load_examples:load_examples",
         "Store report files (default: examples/*.md) in the database.",
