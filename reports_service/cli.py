@@ -14,6 +14,10 @@ import click
 #: command name -> "module:attribute"; the help line is shown without importing the module
 COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("reports_service.commands.db:db", "Database schema: upgrade, downgrade."),
+    "export": (
+        "reports_service.commands.export:export",
+        "Export a project's reports, gates and blockers (JSON or CSV).",
+    ),
     "ingest": (
         "reports_service.commands.ingest:ingest",
         "Import a tree of report files into a project (backfill).",
