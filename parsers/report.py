@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from parsers.document import Document, build_document
 from parsers.front_matter import FrontMatter, read_front_matter
+from parsers.lint import lint, summarize
 from parsers.merge import merge_front_matter
 from parsers.models import ParsedReport
 from parsers.registry import REGISTRY
@@ -43,7 +44,13 @@ def parse_report(
     front = _front_matter(doc)
     if front is not None:
         values = merge_front_matter(front, values)
-    return ParsedReport(parser_version=PARSER_VERSION, issues=doc.issues, **values)
+    report = ParsedReport(parser_version=PARSER_VERSION, issues=doc.issues, **values)
+    try:
+        report.findings = lint(doc, report, front)
+    except Exception as exc:
+        doc.issue(None, f"lint: could not be run ({type(exc).__name__}: {exc})")
+    report.summary = summarize(report)
+    return report
 
 
 def _front_matter(doc: Document) -> FrontMatter | None:

@@ -218,6 +218,9 @@ coverage:
     assert report.issues == []
     assert (report.meta.sequence, report.meta.scope) == ("02", "01-desktop-shell")
     assert [(f.scope, f.value) for f in report.coverage] == [("overall", 81.0)]
+    assert [(f.code, f.line) for f in report.findings if f.code.startswith("front")] == [
+        ("front-matter-foreign", 7)
+    ]
 
 
 def test_schema_names_every_key_and_serialises() -> None:
