@@ -49,6 +49,7 @@ QUANTITY = re.compile(
     r"(?P<approx>[~≈約约]\s?)?"
     r"(?P<op>≥|≤|>=|<=|=>|=<|≧|≦|>|<|==|=)?\s?"
     r"(?P<sign>[+\-−])?"
+    r"(?P<prefix>%)?"  # Turkish writes the percent sign first: %85.9
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<unit>%|pp|ms|msec|secs?|seconds?|s|秒|mins?|minutes|kb|mb|gb|x)(?![a-z]))?",
     re.IGNORECASE,
@@ -79,7 +80,7 @@ def quantities(text: str) -> list[Quantity]:
         before = text[match.start() - 1] if match.start() > 0 else " "
         if before.isalpha() or before in "_.":  # part of an identifier or version (v1.2, T047)
             continue
-        unit = match.group("unit")
+        unit = match.group("unit") or ("%" if match.group("prefix") else None)
         operator = OPERATORS.get(match.group("op") or "")
         value = parse_number(match.group("number"))
         if match.group("sign") in ("-", "−") and operator is None:
@@ -93,7 +94,7 @@ def quantities(text: str) -> list[Quantity]:
                 signed=bool(match.group("sign")),
                 start=min(
                     match.start(group)
-                    for group in ("approx", "op", "sign", "number")
+                    for group in ("approx", "op", "sign", "prefix", "number")
                     if match.group(group) is not None
                 ),
             )

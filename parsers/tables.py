@@ -102,13 +102,18 @@ def _column_roles(headers: list[str], vocab: Vocabulary) -> Columns:
     return columns
 
 
+STATUS_ROLES: tuple[Status, ...] = ("pass", "fail", "pending", "unknown")
+
+
 def status_of(text: str, vocab: Vocabulary) -> Status | None:
     """The status a cell or mark states: pass / fail / pending / unknown, or ``warning`` folded
     into None-with-mark by the caller (see :func:`warning_in`)."""
-    role = vocab.first_role("status", text)
-    if role in ("pass", "fail", "pending", "unknown"):
-        return role  # type: ignore[return-value]
-    return None
+    best: tuple[int, int, Status] | None = None
+    for role in STATUS_ROLES:
+        span = vocab.role("status", role).first_match(text)
+        if span is not None and (best is None or (span[0], span[0] - span[1]) < best[:2]):
+            best = (span[0], span[0] - span[1], role)
+    return best[2] if best else None
 
 
 def warning_in(text: str, vocab: Vocabulary) -> bool:
@@ -204,6 +209,9 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     name_header = table.header_texts[name_column(table, columns)] if table.header else ""
     if vocab.role("columns", "task").exact(name_header) and not section_has(doc, block, "gates"):
         return frozenset(kinds)
+    status_at = columns.get("status")
+    if status_at is not None and not columns.has("target") and _all_done(table, status_at, vocab):
+        return frozenset(kinds)  # "| Module | Tests | Status: Done |": a task list, not criteria
     status_rows = _status_cells(table, vocab)
     explicit_status = columns.has("status") and status_rows * 5 >= len(table.rows) * 3
     marked_status = status_rows * 2 >= len(table.rows)
@@ -222,6 +230,13 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     ):
         kinds.add("gates")
     return frozenset(kinds)
+
+
+def _all_done(table: Table, status_at: int, vocab: Vocabulary) -> bool:
+    done = vocab.role("status", "done")
+    cells = [row.texts[status_at] for row in table.rows if status_at < len(row.texts)]
+    stripped = [MARKS.sub("", cell).strip(" *_\ufe0f") for cell in cells]
+    return bool(stripped) and all(done.exact(cell) for cell in stripped)
 
 
 def _percent_cells(table: Table) -> int:

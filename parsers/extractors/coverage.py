@@ -27,7 +27,7 @@ from parsers.quantities import ARROW, RANGE, Quantity, percentages
 from parsers.tables import column_roles, is_path, name_column, section_has, table_kinds
 from parsers.vocabulary import Vocabulary
 
-METRIC_SUFFIX = {"branches": "branches", "lines": "lines", "functions": "functions"}
+REPORT_ARTIFACT = re.compile(r"\.(?:out|html?|xml|json|lcov|info|txt|csv)$", re.IGNORECASE)
 SCOPE_NOISE = re.compile(
     r"^[\s*_`|>#:\-–—•·.\d)✅✔☑✓🟢❌✗✘✖🔴⛔⏳⏸🔄🚧⚠🟡📋\ufe0f]+"
     r"|[\s*_`|:\-–—•·(✅✔☑✓🟢❌✗✘✖🔴⛔⏳⏸🔄🚧⚠🟡📋\ufe0f]+$"
@@ -91,7 +91,7 @@ def _phrases(vocab: Vocabulary, group: str, role: str) -> re.Pattern[str] | None
 
 
 def metric_of(text: str, vocab: Vocabulary) -> str | None:
-    for metric in ("branches", "functions", "lines"):
+    for metric in ("branches", "functions", "lines", "regions"):
         if vocab.role("coverage", metric).found(text):
             return metric
     return None
@@ -101,7 +101,10 @@ def scope_of(label: str, vocab: Vocabulary) -> str:
     """A label reduced to the thing it measures: ``**storage.py Coverage**`` -> ``storage.py``,
     ``Overall Coverage`` / ``Coverage`` / ``Final coverage`` -> ``overall``."""
     text = label.replace("`", "").replace("*", "").strip()
-    path_match = next((w for w in text.split() if is_path(w)), None)
+    path_match = next(
+        (w for w in text.split() if is_path(w) and not REPORT_ARTIFACT.search(w.strip("(),:;"))),
+        None,
+    )
     if path_match:
         return path_match.strip("(),:;")
     for group, role in (
@@ -110,6 +113,7 @@ def scope_of(label: str, vocab: Vocabulary) -> str:
         ("coverage", "branches"),
         ("coverage", "lines"),
         ("coverage", "functions"),
+        ("coverage", "regions"),
         ("coverage", "statements"),
     ):
         pattern = _phrases(vocab, group, role)
@@ -239,7 +243,7 @@ def from_tables(doc: Document, out: Collector) -> None:
                     continue
                 scope = scope_of(row.texts[name_at], vocab)
                 if scope_at is not None and scope_at < len(row.texts) and row.texts[scope_at]:
-                    scope = scope_of(row.texts[scope_at], vocab)
+                    scope = scope_of(row.texts[scope_at].split(":")[0], vocab)
                 target = None
                 if target_at is not None and target_at < len(row.texts):
                     found = percentages(row.texts[target_at])
@@ -250,6 +254,7 @@ def from_tables(doc: Document, out: Collector) -> None:
                     value = measured(row.texts[index])
                     if value is None:
                         continue
+                    metric = metric or metric_of(row.texts[name_at], vocab)
                     if metric == "statements":
                         metric = None  # statements are the headline figure: no suffix
                     out.add(scope, value, row.line, target, metric)
@@ -274,8 +279,11 @@ def _module_column(headers: list[str], name_at: int, vocab: Vocabulary) -> int |
 
 
 def _history_table(doc: Document, headers: list[str]) -> bool:
+    """``Session | Coverage`` / ``阶段 | 起始 | 结束``: one row per earlier period."""
     first = headers[0] if headers else ""
-    return any(doc.vocab.role("meta", role).exact(first) for role in ("sequence", "date"))
+    return doc.vocab.role("columns", "period").exact(first) or any(
+        doc.vocab.role("meta", role).exact(first) for role in ("sequence", "date")
+    )
 
 
 def _coverage_from_gate_rows(doc: Document, block: Block, out: Collector) -> None:
@@ -288,20 +296,28 @@ def _coverage_from_gate_rows(doc: Document, block: Block, out: Collector) -> Non
     current_at = columns.get("current")
     target_at = columns.get("target")
     for row in table.rows:
-        if name_at >= len(row.texts) or current_at is None or current_at >= len(row.texts):
+        if name_at >= len(row.texts):
+            continue
+        value_at = current_at
+        if value_at is None or value_at >= len(row.texts):
+            value_at = next(
+                (i for i, text in enumerate(row.texts) if i != name_at and percentages(text)), None
+            )
+        if value_at is None:
             continue
         name = row.texts[name_at]
         if not vocab.role("coverage", "word").found(name) or vocab.role(
             "coverage", "not_coverage"
         ).found(name):
             continue
-        value = measured(row.texts[current_at])
+        value = measured(row.texts[value_at])
         if value is None:
             continue
         target = None
         if target_at is not None and target_at < len(row.texts):
             found = percentages(row.texts[target_at])
             target = found[0].value if found else None
+        target = target if target is not None else _target_in(row.texts[value_at], vocab)
         out.add(scope_of(name, vocab), value, row.line, target, metric_of(name, vocab))
 
 
@@ -373,6 +389,7 @@ def from_fences(doc: Document, out: Collector) -> None:
                 if named is not None and (
                     vocab.role("columns", "baseline").found(named.group("name"))
                     or vocab.role("sections", "baseline").found(named.group("name"))
+                    or _not_a_scope(named.group("name"), vocab)
                 ):
                     continue
                 if named is not None and not vocab.role("coverage", "not_coverage").found(text):
@@ -387,6 +404,72 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _from_field(
+    doc: Document,
+    block: Block,
+    parsed: tuple[str, str],
+    raw: str,
+    line: int,
+    mention: Mention,
+    out: Collector,
+) -> bool:
+    """A ``Label: 55%`` line; True when it was read as coverage (or as a forecast)."""
+    vocab = doc.vocab
+    label, value = parsed
+    if not percentages(value):
+        return False
+    label_is_coverage = vocab.role("coverage", "word").found(label)
+    listed = block.item is not None or LIST_LIKE.match(raw) is not None
+    in_coverage = section_has(doc, block, "coverage", 2)
+    if not (label_is_coverage or (in_coverage and listed)):
+        return False
+    not_coverage = vocab.role("coverage", "not_coverage")
+    if not_coverage.found(label) or (
+        not label_is_coverage and not_coverage.found(value.split("%")[0][-40:])
+    ):
+        return True
+    quantity = measured(value)
+    scope = scope_of(label, vocab)
+    if mention.forecast or (quantity is None and RANGE.search(value)):
+        out.forecast(scope, value, line)
+        return True
+    if mention.baseline or quantity is None:
+        return True
+    if is_before_label(label, vocab) or _not_a_scope(label, vocab):
+        return True
+    if scope == "overall" and label_is_coverage:
+        scope = _component_heading(doc, block) or scope
+    estimated = vocab.role("coverage", "estimate").found(label + " " + value)
+    out.add(scope, quantity, line, _target_in(value, vocab), metric_of(label, vocab), estimated)
+    return True
+
+
+NUMBERED_TITLE = re.compile(r"^\s*\d{1,3}[.)]\s")
+# CamelCase, snake_case, dotted or slashed names: identifiers of code
+IDENTIFIER_WORD = re.compile(r"[a-z][A-Z]|[A-Za-z][_./][A-Za-z]|^[A-Z]{2,}[a-z]")
+
+
+def _component_heading(doc: Document, block: Block) -> str | None:
+    """``#### 1. ReplicationWorker (server)`` above ``- Coverage: 74%``: the figure belongs to
+    the component the subsection is about, not to the whole project."""
+    section = doc.section_of(block)
+    if section is None or section.level < 3:
+        return None
+    title = section.title
+    roles = doc.vocab.roles("sections")
+    if any(phrases.found(title) for phrases in roles.values()):
+        return None  # "### Coverage", "### Summary", "### Before": a role, not a component
+    if doc.vocab.role("coverage", "word").found(title) or SEQUENCE_LABEL.match(title):
+        return None
+    numbered = NUMBERED_TITLE.match(title) is not None
+    name = scope_of(PARENS.sub("", title), doc.vocab)
+    if name == "overall" or len(name.split()) > 4:
+        return None
+    if not numbered and not any(IDENTIFIER_WORD.search(word) for word in name.split()):
+        return None  # "The Numbers" titles prose; "ReplicationWorker", "2. Auth flow" name parts
+    return name
 
 
 def from_text(doc: Document, out: Collector) -> None:
@@ -405,43 +488,18 @@ def from_text(doc: Document, out: Collector) -> None:
             line = block.line + offset
             mention = _mention(doc, block, raw)
             parsed = split_field(raw)
-            if parsed is not None:
-                label, value = parsed
-                if not percentages(value):
-                    continue
-                label_is_coverage = coverage_word.found(label)
-                listed = block.item is not None or LIST_LIKE.match(raw) is not None
-                if not (label_is_coverage or (in_coverage and listed)):
-                    continue
-                if not_coverage.found(label) or (
-                    not label_is_coverage and not_coverage.found(value.split("%")[0][-40:])
-                ):
-                    continue
-                quantity = measured(value)
-                if mention.forecast or (quantity is None and RANGE.search(value)):
-                    out.forecast(scope_of(label, vocab), value, line)
-                    continue
-                if mention.baseline or quantity is None:
-                    continue
-                if is_before_label(label, vocab) or _not_a_scope(label, vocab):
-                    continue
-                estimated = vocab.role("coverage", "estimate").found(label + " " + value)
-                out.add(
-                    scope_of(label, vocab),
-                    quantity,
-                    line,
-                    _target_in(value, vocab),
-                    metric_of(label, vocab),
-                    estimated,
-                )
+            if parsed is not None and _from_field(doc, block, parsed, raw, line, mention, out):
                 continue
             if mention.baseline or mention.forecast:
                 continue
             listed = block.item is not None or LIST_LIKE.match(raw) is not None
             if in_coverage and listed and _listed_path(doc, block, raw, out, line):
                 continue
-            for quantity in percentages(raw)[:4]:
-                window = raw[max(0, quantity.start - 60) : quantity.start + 40]
+            found = percentages(raw)[:4]
+            for index, quantity in enumerate(found):
+                if _superseded(raw, quantity, found[index + 1 :], vocab):
+                    continue  # "14% to 41%", "from 31%": an earlier value, not the measurement
+                window = raw[max(0, quantity.start - 25) : quantity.start + 20]
                 after = raw[quantity.start : quantity.start + 40]
                 clause = re.split(
                     r"[.;:!?。]\s", raw[max(0, quantity.start - 80) : quantity.start]
@@ -469,6 +527,18 @@ def _not_a_scope(label: str, vocab: Vocabulary) -> bool:
     return vocab.role("meta", "sequence").exact(word) or vocab.role("meta", "scope").exact(word)
 
 
+FROM_WORD = re.compile(r"(?:from|was|von|de|desde|从|から|에서)\s*$", re.IGNORECASE)
+
+
+def _superseded(raw: str, quantity: Quantity, later: list[Quantity], vocab: Vocabulary) -> bool:
+    if FROM_WORD.search(raw[max(0, quantity.start - 8) : quantity.start]):
+        return True
+    if later:
+        between = raw[quantity.start : later[0].start]
+        return ARROW.search(" " + between.split("%", 1)[-1] + " ") is not None
+    return False
+
+
 def _listed_path(doc: Document, block: Block, raw: str, out: Collector, line: int) -> bool:
     """``- `src/core/adapters.py` - 100%`` under a coverage heading: the path is the scope."""
     found = percentages(raw)
@@ -490,10 +560,10 @@ def _scope_in_sentence(block: Block, text: str, position: int, vocab: Vocabulary
     if vocab.role("coverage", "overall").found(text[position : position + 16]):
         return "overall"  # "(55% overall)"
     for code in block.inline.codes:
-        if is_path(code) and code in text[:position]:
+        if is_path(code) and code in text[:position] and not REPORT_ARTIFACT.search(code):
             return code
     words = [w.strip("*`,;()") for w in text[:position].split()[-6:]]
-    paths = [w for w in words if is_path(w)]
+    paths = [w for w in words if is_path(w) and not REPORT_ARTIFACT.search(w)]
     return paths[-1] if paths else "overall"
 
 

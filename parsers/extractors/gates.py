@@ -81,8 +81,8 @@ def make_gate(
     warning: bool = False,
 ) -> Gate | None:
     name = clean_name(name)
-    if not name:
-        return None
+    if not name or (claim is None and not warning and not target):
+        return None  # a criterion states a status or a target; a bare value is a metric
     gate = Gate(
         name=name,
         line=line,
@@ -188,7 +188,9 @@ def gates_from_items(doc: Document) -> Iterator[Gate]:
             and not section_has(doc, block, "not_gates", 1)
         )
         if item.checkbox is not None:
-            if not in_gates and not _checklist_parent(doc, item):
+            # a checklist may sit a level below its criteria heading ("## Verified / ### DB")
+            listed = section_has(doc, block, "gates", 2) and not section_has(doc, block, "howto", 2)
+            if not (in_gates or listed) and not _checklist_parent(doc, item):
                 continue
             yield from _gate_from_text(
                 doc, item.text, block.line, "checkbox", "pass" if item.checkbox else "pending"
@@ -258,11 +260,23 @@ def _checklist_parent(doc: Document, item: ListItem) -> bool:
     return False
 
 
+CURRENT_OF_TARGET = re.compile(r"^[*_\s]*([^/]{1,30}?)[*_\s]*/\s?([<>≥≤]?=?\s?[\d.,]+\s?%?\+?)")
+
+
 def _gate_from_text(
     doc: Document, text: str, line: int, source: GateSource, status: Status | None
 ) -> Iterator[Gate]:
+    """An item's text as a gate; ``Label: 78.76% / 80% ✅`` names the gate by its label and
+    reads current / target."""
     name = text.split("\n", 1)[0]
-    gate = make_gate(doc, name, line, source, claim=status)
+    target = current = None
+    parsed = split_field(LEADING_MARK.sub("", name))
+    if parsed is not None and len(parsed[0].split()) <= 8:
+        value = TRAILING_MARK.sub("", parsed[1])
+        pair = CURRENT_OF_TARGET.match(value)
+        if pair is not None and first_quantity(pair.group(1)) is not None:
+            name, current, target = parsed[0], pair.group(1).strip(), pair.group(2).strip()
+    gate = make_gate(doc, name, line, source, target, current, claim=status)
     if gate is not None:
         yield gate
 
@@ -271,8 +285,11 @@ GATE_COUNT_SUMMARY = re.compile(r"\d+\s?/\s?\d+\s+\w+")
 
 
 def _field_lines(doc: Document) -> Iterator[tuple[Block, str, int]]:
-    """Candidate ``Label: value`` lines: paragraph lines, headings, and lines of output fences."""
+    """Candidate ``Label: value`` lines: paragraph lines, headings (not the report's title),
+    and lines of output fences."""
     for block in doc.blocks:
+        if block.kind == "heading" and block.section == doc.title_section == 0:
+            continue
         if block.kind in ("paragraph", "heading"):
             for offset, raw in enumerate(block.text.split("\n")):
                 yield block, raw, block.line + offset
@@ -306,9 +323,10 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
         if claim is None and not warning:
             continue
         value_start = value.lstrip("*_ ")
+        opening = vocab.first_role("status", value_start[:24])
         starts_with_status = has_mark(value_start[:3]) or (
-            claim is not None
-            and vocab.role("status", claim).found(" ".join(value_start.split()[:3]))
+            opening is not None
+            and (vocab.role("status", opening).first_match(value_start) or (1, 1))[0] == 0
             and len(value_start.split()) <= 8
         )
         if not starts_with_status:

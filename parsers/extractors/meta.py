@@ -29,10 +29,11 @@ WORD_DATE_DMY = re.compile(
 )
 NUMBERED = re.compile(r"\s*[#№]?\s*\d")
 NUMBER = re.compile(r"(?<![\w.])#?([A-Za-z]?\d+(?:\.\d+)*)(?![\d])")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{0,300}\)")
 FALLBACK_LINES = 40
 FOOTER_LINES = 15
 DATE_KEY = re.compile(r"(?:_at|_on|date)$", re.IGNORECASE)
-SIGNED_BY = re.compile(r"^([A-Za-z]+(?: [a-z]+)? by)\s+(\S.{1,60})$")
+SIGNED_BY = re.compile(r"^([A-Za-z]+(?: [a-z]+)? (?:by|with))\s+(\S.{1,60})$")
 ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 PARENTHETICAL_MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
@@ -115,11 +116,11 @@ def sequence_from_title(title: str, vocab: Vocabulary) -> str | None:
         if not phrase.isalpha() or len(phrase) < 3:
             continue
         pattern = re.compile(
-            rf"(?<![\w]){re.escape(phrase)}\s*[-#№:]?\s*([Ww]?\d+)(?![\d-])", re.IGNORECASE
+            rf"(?<![\w]){re.escape(phrase)}\s*[-#№:]?\s*([A-Za-z]?\d+)(?![\d-])", re.IGNORECASE
         )
         match = pattern.search(title)
         if match:
-            return match.group(1).lstrip("Ww")
+            return match.group(1).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
     leading = re.match(r"^(\d{2,})\s*[·.\-:]\s", title)
     return leading.group(1) if leading else None
 
@@ -197,7 +198,8 @@ def _footer_fields(doc: Document) -> list[Field]:
     start = max(0, len(doc.lines) - FOOTER_LINES)
     found: list[Field] = []
     for offset, raw in enumerate(doc.lines[start:], start=start + 1):
-        text = raw.strip().strip("*_>").replace("**", "").replace("__", "").strip("*_ ")
+        text = MARKDOWN_LINK.sub(r"\1", raw.strip())  # "[Claude Code](https://...)"
+        text = text.strip("*_>").replace("**", "").replace("__", "").strip("*_ ")
         parsed = split_field(text)
         if parsed is None:
             signed = SIGNED_BY.match(text)
@@ -281,5 +283,6 @@ def extract_meta(doc: Document) -> Meta:
             meta.sequence = sequence_from_title(meta.title, vocab)
         if meta.scope is None:
             meta.scope = scope_from_title(meta.title, vocab)
-    meta.kind = kind_of(meta.title or "", status_text, vocab)
+    declared = " ".join(str(front.get(key, "")) for key in ("kind", "type", "doc_type"))
+    meta.kind = kind_of(f"{meta.title or ''} {declared}".strip(), status_text, vocab)
     return meta

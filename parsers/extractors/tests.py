@@ -71,18 +71,21 @@ class Counts:
             setattr(self, role, value)
 
 
-def count_role(word: str, vocab: Vocabulary) -> str | None:
+def count_role(word: str, vocab: Vocabulary, after_number: bool = False) -> str | None:
     """passed / failed / skipped / errors / total for a runner's count word."""
     word = word.lower().strip()
     for role in ("passed", "failed", "skipped", "errors"):
         if vocab.role("tests", role).exact(word):
             return role
-    first = word.split()[0] if word.split() else word
+    parts = word.split()
+    first = parts[0] if parts else word
     for role in ("passed", "failed", "skipped", "errors"):
         if vocab.role("tests", role).exact(first):
             return role
     if vocab.role("tests", "total").exact(word) or vocab.role("tests", "total").exact(first):
         return "total"
+    if after_number and len(parts) == 2 and vocab.role("tests", "total").exact(parts[1]):
+        return "total"  # "187 unit tests", "28 integration tests"
     return None
 
 
@@ -125,13 +128,16 @@ def read_counts(text: str, vocab: Vocabulary, marks: str = "") -> Counts:
         counts.marked = True
     for match in RATIO_WORD.finditer(text):
         role = count_role(match.group(3), vocab)
+        between = text[match.end(2) : match.start(3)]
+        if _counts_other_things(between, vocab):
+            continue  # "6/6 checks passed", "3736/3736 statements"
         if role in ("passed", "failed"):  # "451/456 passing": 451 of 456
             counts.set(role, _int(match.group(1)))
             counts.set("total", _int(match.group(2)))
             counts.words.append(match.group(3))
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     for match in COUNT_WORD.finditer(text):
-        role = count_role(match.group(2), vocab)
+        role = count_role(match.group(2), vocab, after_number=True)
         if role is not None:
             counts.set(role, _int(match.group(1)))
             counts.words.append(match.group(2))
@@ -305,6 +311,23 @@ def _history(headers: list[str], vocab: Vocabulary) -> bool:
     return any(vocab.role("meta", role).exact(first) for role in ("sequence", "date"))
 
 
+def from_table_cells(doc: Document, runs: Runs) -> None:
+    """Runner output quoted in a cell of another table (``| `pytest` | 234 passed |``)."""
+    vocab = doc.vocab
+    count_words = _count_words(vocab)
+    for block in doc.blocks:
+        table = block.table
+        if table is None or "tests" in table_kinds(doc, block) or _earlier(doc, block):
+            continue
+        for row in table.rows:
+            for text in row.texts:
+                if DIGIT.search(text) is None or not _mentions_counts(text, count_words):
+                    continue
+                counts = read_counts(text, vocab)
+                if _runner_line(text, counts, vocab) or RATIO_WORD.search(text):
+                    runs.add(complete(counts, text, True, vocab), None, row.line)
+
+
 def from_key_value_tables(doc: Document, runs: Runs) -> None:
     """``| Total Tests | 12 |`` / ``| Passed | 12 |`` rows of a two-column table: one run."""
     vocab = doc.vocab
@@ -360,6 +383,14 @@ def from_lines(doc: Document, runs: Runs) -> None:
             text = raw.strip()
             if not text or len(text) > 400 or DIGIT.search(text) is None:
                 continue
+            per_file = RUNNER_FILE.match(text) if block.kind == "fence" else None
+            if per_file is not None:
+                runs.add(
+                    _file_run(per_file),
+                    per_file.group("pass") or per_file.group("fail"),
+                    first_line + offset,
+                )
+                continue
             if "/" not in text and not _mentions_counts(text, count_words):
                 continue  # no count word and no ratio: nothing to read
             parsed = split_field(text)
@@ -378,7 +409,8 @@ def from_lines(doc: Document, runs: Runs) -> None:
                     counts = read_counts(titled.group("count"), vocab, text)
                     label = titled.group("name")
             ratio_run = counts.empty() and RATIO.search(value) is not None
-            if counts.empty() and not ratio_run:
+            all_passed = counts.total is not None and vocab.role("tests", "all_passed").found(text)
+            if counts.empty() and not ratio_run and not all_passed:
                 continue
             if ratio_run and not _ratio_is_tests(label, value, vocab):
                 continue
@@ -396,16 +428,31 @@ def from_lines(doc: Document, runs: Runs) -> None:
             if run is None:
                 continue
             single = sum(v is not None for v in (run.passed, run.failed, run.total)) <= 1
-            named = counts.marked or block.kind == "heading"  # "✅ Batch helpers: 19 tests"
+            named = (
+                counts.marked
+                or block.kind == "heading"  # "### AuthService (11 tests) ✅"
+                or EXPLICIT_RUN.search(text) is not None  # "1282 tests passing"
+            )
             if single and not runner and not named and not _tests_label(label, vocab):
                 continue  # "Stability: 22 passing" restates a run; only a suite label names one
             suite = None
-            if label is not None and not generic.exact(label) and count_role(label, vocab) is None:
+            if (
+                label is not None
+                and not generic.exact(label)
+                and not vocab.role("tests", "generic_label").exact(label)
+                and count_role(label, vocab) is None
+            ):
                 suite = LEADING_MARKS.sub("", label)
             named_suite = _suite_in_line(block, text) if block.kind != "fence" else None
             runs.add(run, named_suite or _runner_suite(text, suite), first_line + offset)
 
 
+# vitest/jest per-file results: "✓ src/a.test.ts (8 tests)", "❯ src/b.test.ts (5 tests | 2 failed)"
+RUNNER_FILE = re.compile(
+    r"^(?:[✓✔√]|PASS)\s+(?P<pass>\S+\.\w+)\s+\((?P<n>\d+) tests?\b"
+    r"|^(?:[✗×❯]|FAIL)\s+(?P<fail>\S+\.\w+)\s+\((?P<m>\d+) tests?\s?\|\s?(?P<f>\d+) failed"
+)
+EXPLICIT_RUN = re.compile(r"\d\s?tests?\s(?:passing|passed|failing|failed)\b", re.IGNORECASE)
 RUNNER_TIMING = re.compile(r"\bin \d+(?:\.\d+)?\s?(?:s|ms|sec|seconds)\b")
 
 
@@ -416,6 +463,14 @@ def _runner_context(text: str, block: Block, vocab: Vocabulary) -> bool:
         return True
     runners = vocab.role("commands", "test_runner")
     return any(runners.found(code) for code in block.inline.codes if code in text)
+
+
+def _file_run(match: re.Match[str]) -> TestRun:
+    if match.group("pass"):
+        count = int(match.group("n"))
+        return TestRun(total=count, passed=count, failed=0)
+    total, failed = int(match.group("m")), int(match.group("f"))
+    return TestRun(total=total, passed=total - failed, failed=failed)
 
 
 def _tests_label(label: str | None, vocab: Vocabulary) -> bool:
@@ -429,6 +484,16 @@ def _runner_line(text: str, counts: Counts, vocab: Vocabulary) -> bool:
     return len({count_role(word, vocab) for word in counts.words} - {None}) >= 2
 
 
+def _counts_other_things(words: str, vocab: Vocabulary) -> bool:
+    """Words between a count and its verb name what is counted: checks, files, statements...
+    unless they also say tests ("JS modules/regression tests passed")."""
+    if not words.strip():
+        return False
+    if vocab.role("tests", "total").found(words):
+        return False
+    return vocab.role("tests", "not_tests").found(words)
+
+
 def _ratio_is_tests(label: str | None, value: str, vocab: Vocabulary) -> bool:
     """``Tests: 33/35 ✅`` or ``9/9 tests passed``: a ratio whose own words count tests
     (``(388/389) - 100 tests`` counts statements, the tests are another number)."""
@@ -436,6 +501,10 @@ def _ratio_is_tests(label: str | None, value: str, vocab: Vocabulary) -> bool:
     if match is None:
         return False
     after = value[match.end() : match.end() + 16]
+    if _counts_other_things(after.split(")")[0], vocab):
+        return False
+    if label is not None and vocab.role("coverage", "word").found(label):
+        return False  # "Total Coverage: 100% (3736/3736 statements)"
     words = vocab.role("tests", "total")
     if words.found(after) or vocab.role("tests", "passed").found(after):
         return True
@@ -447,4 +516,5 @@ def extract_tests(doc: Document) -> list[TestRun]:
     from_tables(doc, runs)
     from_key_value_tables(doc, runs)
     from_lines(doc, runs)
+    from_table_cells(doc, runs)
     return sorted(runs.runs, key=lambda run: run.line or 0)
