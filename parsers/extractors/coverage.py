@@ -497,6 +497,8 @@ def from_text(doc: Document, out: Collector) -> None:
                 continue
             found = percentages(raw)[:4]
             for index, quantity in enumerate(found):
+                if quantity.operator is not None:
+                    continue  # "achieve ≥67% overall coverage": a threshold, not a measurement
                 if _superseded(raw, quantity, found[index + 1 :], vocab):
                     continue  # "14% to 41%", "from 31%": an earlier value, not the measurement
                 window = raw[max(0, quantity.start - 25) : quantity.start + 20]
