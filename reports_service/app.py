@@ -19,6 +19,7 @@ from reports_service.controllers import (
     health,
     ready,
 )
+from reports_service.controllers.report_format import report_format_schema_endpoint
 from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
 from reports_service.errors import internal_error, too_large
 from reports_service.logs import litestar_logging_config
@@ -48,7 +49,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
     }
     return Litestar(
-        route_handlers=[health, ready, ProjectController, ReportController, BlockerController],
+        route_handlers=[
+            health,
+            ready,
+            ProjectController,
+            ReportController,
+            BlockerController,
+            report_format_schema_endpoint,
+        ],
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
             "db_session": Provide(provide_db_session, use_cache=False),
