@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import click
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -45,6 +46,7 @@ def migrate_if_enabled(settings: Settings) -> None:
 
 
 def run_with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    """Run ``work`` with sessions on the configured database; its failure is exit 1, explained."""
     settings = Settings()
     migrate_if_enabled(settings)
 
@@ -55,4 +57,11 @@ def run_with_sessions(work: Callable[[async_sessionmaker[AsyncSession]], Awaitab
         finally:
             await engine.dispose()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except (SQLAlchemyError, OSError) as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        raise click.ClickException(
+            f"the database {shown_url(settings.database_url)} failed: {first_line} "
+            "(check REPORTS_DATABASE_URL and that the database server is up)"
+        ) from exc

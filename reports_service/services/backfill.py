@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,6 +60,11 @@ class BackfillSummary:
 Result = ReportFile | Unreadable
 
 
+def _ignore_interrupts() -> None:
+    """Parser processes leave Ctrl+C to the main process, which stops them (no tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _finished(future: Future[Result]) -> bool:
     return future.done() and not future.cancelled() and future.exception() is None
 
@@ -81,7 +87,9 @@ class _Parsers:
         self.pending: deque[tuple[str, Future[Result]]] = deque()
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=self.context)
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=self.context, initializer=_ignore_interrupts
+        )
 
     async def submit(self, path: str) -> None:
         try:
