@@ -62,6 +62,9 @@ def render_inline(token: Token | None) -> Inline:
             result.codes.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
             parts.append("\n")
+        elif kind in ("strong_open", "strong_close", "em_open", "em_close") and "_" in child.markup:
+            # underscores in names (``__tests__/``, ``__init__``) parse as emphasis: keep them
+            parts.append(child.markup)
         elif kind == "strong_open":
             strong_start.append(len(parts))
         elif kind == "strong_close" and strong_start:
@@ -110,6 +113,8 @@ class Block:
     content: str = ""
     #: tables
     table: Table | None = None
+    #: position in :attr:`Document.blocks`
+    index: int = 0
 
     @property
     def text(self) -> str:
@@ -187,6 +192,31 @@ class Document:
 
     def section_of(self, block: Block) -> Section | None:
         return None if block.section is None else self.sections[block.section]
+
+    def previous(self, block: Block) -> Block | None:
+        """The block just before ``block`` in document order."""
+        return self.blocks[block.index - 1] if 0 < block.index <= len(self.blocks) else None
+
+    def lead_in(self, block: Block) -> Block | None:
+        """The paragraph that introduces ``block`` ("Executed:", "**Files modified**:"): the
+        paragraph right before it inside the same list item, or else the free paragraph right
+        before the list holding it (or before ``block`` itself), in the same section."""
+        item = block.item
+        if item is not None and item.blocks and item.blocks[0] is not block:
+            before = self.previous(block)
+            return before if before is not None and before.kind == "paragraph" else None
+        index = block.index - 1
+        while item is not None and index >= 0 and self.blocks[index].item is not None:
+            index -= 1
+        before = self.blocks[index] if index >= 0 else None
+        if (
+            before is None
+            or before.kind != "paragraph"
+            or before.item is not None
+            or before.section != block.section
+        ):
+            return None
+        return before
 
 
 def _line(token: Token, offset: int = 0) -> int:
@@ -369,6 +399,8 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
             blocks.append(Block("hr", _line(token), _end_line(token), current_section))
         index += 1
 
+    for position, block in enumerate(blocks):
+        block.index = position
     return Document(
         source=text,
         lines=text.splitlines(),
