@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers.document import Document
+from parsers.extractors.commands import extract_commands
 from parsers.extractors.files import extract_files_changed
 from parsers.extractors.meta import extract_meta
 from parsers.extractors.sections import extract_sections
@@ -23,4 +24,5 @@ REGISTRY: tuple[Extractor, ...] = (
     Extractor("meta", extract_meta),
     Extractor("sections", extract_sections),
     Extractor("files_changed", extract_files_changed),
+    Extractor("commands", extract_commands),
 )
