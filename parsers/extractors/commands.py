@@ -29,11 +29,12 @@ ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)$")
 COMMENT = re.compile(r"^\s*(?:#|//|::|REM\s|rem\s)")
 OUTPUT_COLUMNS = re.compile(r"\s{2,}|\t")
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
-SENTENCE_END = re.compile(r"[.!?;。！？；](?:\s|$)|\n")
+SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|[。！？；]|\n")
 SCRIPT = re.compile(r"^(?:\.{1,2}/|~/)[\w./-]+$")
 NUMBERING = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 RESULT_WINDOW = 40
+BANNER = re.compile(r"^(?:={3,}|-{3,}|#{3,})\s+(.+?)\s+(?:={3,}|-{3,}|#{3,})$")
 
 
 def _first_word(line: str) -> str:
@@ -115,8 +116,13 @@ def fence_commands(
         elif COMMENT.match(text):
             comments.append(text.lstrip("#/:").strip())
             continue
+        banner = BANNER.match(text)
+        if banner:  # "=== go test ./... ===" echoes the command it ran
+            text = banner.group(1)
         if transcript:
             text = OUTPUT_COLUMNS.split(text, 1)[0]
+            if len(text.split()) < 2:
+                continue  # a lone word in plain output is a column, not a command
         text = _strip_comment(text)
         if text and is_command(text, vocab):
             commands.append((offset, " ".join(text.split())))
@@ -197,18 +203,33 @@ def _outside_codes(inline: Inline) -> str:
     return text
 
 
-def _result_after(text: str, code: str, vocab: Vocabulary) -> bool:
+def _result_after(text: str, code: str, codes: list[str], vocab: Vocabulary) -> bool:
     """A result follows the code span in its clause: "`tsc` clean", "`npm test` → 12 passed"."""
     position = text.find(code)
     if position < 0:
         return False
-    after = text[position + len(code) : position + len(code) + RESULT_WINDOW]
+    after = text[position + len(code) : position + len(code) + RESULT_WINDOW].replace("\n", " ")
     after = SENTENCE_END.split(after, 1)[0]
+    for other in codes:
+        if other != code and other in after:
+            after = after[: after.find(other)]  # the next code span has its own result
     return (
         vocab.role("commands", "results").found(after)
         or vocab.role("status", "pass").found(after)
         or vocab.role("status", "fail").found(after)
     )
+
+
+def _sentence_around(text: str, start: int, length: int) -> tuple[int, int]:
+    """The bounds of the sentence (or line) holding ``text[start:start + length]``."""
+    begin, end = 0, len(text)
+    for match in SENTENCE_END.finditer(text):
+        if match.end() <= start:
+            begin = match.end()
+        elif match.start() >= start + length:
+            end = match.start()
+            break
+    return begin, end
 
 
 def _inline_commands(
@@ -230,9 +251,8 @@ def _inline_commands(
         if not is_command(text, vocab):
             continue
         position = inline.text.find(code)
-        line_start = inline.text.rfind("\n", 0, position) + 1
-        line_end = inline.text.find("\n", position)
-        line = inline.text[line_start : line_end if line_end >= 0 else len(inline.text)]
+        line_start, line_end = _sentence_around(inline.text, position, len(code))
+        line = inline.text[line_start:line_end]
         outside = line
         for other in inline.codes:
             outside = outside.replace(other, " ")
@@ -241,7 +261,7 @@ def _inline_commands(
         clause = SENTENCE_END.split(line[: line.find(code)])[-1]
         if _opens_instruction(clause, vocab):
             continue
-        result = _result_after(line, code, vocab)
+        result = _result_after(inline.text[line_start:], code, inline.codes, vocab)
         if len(text.split()) == 1 and not result:
             continue  # `eslint` alone is a tool's name unless a result follows it
         runs = vocab.role("commands", "run").found(outside)
