@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers.document import Document
+from parsers.extractors.blockers import extract_blockers
 from parsers.extractors.commands import extract_commands
 from parsers.extractors.files import extract_files_changed
 from parsers.extractors.meta import extract_meta
@@ -24,5 +25,6 @@ REGISTRY: tuple[Extractor, ...] = (
     Extractor("meta", extract_meta),
     Extractor("sections", extract_sections),
     Extractor("files_changed", extract_files_changed),
+    Extractor("blockers", extract_blockers),
     Extractor("commands", extract_commands),
 )
