@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from parsers.document import Document, ListItem, Section
+from parsers.document import Block, Document, ListItem, Section
 from parsers.models import Blocker
 from parsers.vocabulary import Vocabulary
 
@@ -32,15 +32,26 @@ SHORT_TITLE = 6
 MAX_WORDS = 45
 DETAIL_WORDS = 30
 MAX_DETAILS = 3
+MIN_DETAIL_WORDS = 8
+MAX_DETAIL_LINES = 12
+TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+", re.UNICODE)
 CONTAINER_EXTRA_WORDS = 1
 BRACKETS = re.compile(r"[(（][^)）]*[)）]")
 EMOJI_MARK = re.compile(r"^[^\w\s]+$", re.UNICODE)
 SAME_BLOCKER = 0.6
 IDENTIFIER = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+(?:[-_][a-z0-9]+)+$|^#\d+$")
+NONE_WORDS = 12
+COUNTED = re.compile(r"\d+\s+(?:[\w-]+\s+)?(?:blockers?|blocked)\b", re.IGNORECASE)
+NOTHING = re.compile(
+    r"^\W*(?:no|zero|0)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:issues|errors|blockers|problems|warnings|concerns|failures)\b",
+    re.IGNORECASE,
+)
 ZERO = re.compile(r"^\W*0(?:\s|/|$)")
 FIELD = re.compile(r"^\W*([^:：\n]{1,40}?)\W*[:：]\s*(\S.*)$")
 ALPHA_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 MIN_ROW_WORDS = 3
+BOLD_SHARE = 0.7
 
 OPEN, RESOLVED, ISSUES, NOT = "open", "resolved", "issues", "not"
 
@@ -51,6 +62,9 @@ class Candidate:
     line: int
     resolved: bool
     severity: str | None
+    #: the list item it was read from, when it came from a sentence outside blocker sections
+    item: ListItem | None = None
+    block: int = -1
 
 
 def _words(text: str) -> set[str]:
@@ -169,31 +183,47 @@ def _names_failure(text: str, vocab: Vocabulary) -> bool:
     )
 
 
-def _with_details(title: str, details: list[str]) -> str:
-    """A title with as many detail lines as fit in ``DETAIL_WORDS`` words."""
+def _with_details(title: str, details: list[str], vocab: Vocabulary) -> str:
+    """A title with as many detail lines as fit in ``DETAIL_WORDS`` words (the first one cut to
+    fit); bookkeeping fields ("Status:", "Priority:", "Found during:") tell nothing about the
+    problem and are left out."""
     text = _clean(title)
     count = len(_words(text))
+    used = 0
     for detail in details:
+        field = FIELD.match(detail)
+        if field is not None and vocab.role("blockers", "bookkeeping").exact(field.group(1)):
+            continue
         detail = _clean(detail)
         if not detail:
             continue
         more = len(_words(detail))
-        if count >= SHORT_TITLE and count + more > DETAIL_WORDS:
-            break
-        text = (
-            f"{text}: {detail}" if text and not text.endswith((":", "：")) else f"{text} {detail}"
-        )
+        if count + more > DETAIL_WORDS:
+            if used:
+                break
+            detail = _cut(detail, max(DETAIL_WORDS - count, MIN_DETAIL_WORDS))
+        joined = text and not text.endswith((":", "："))
+        text = f"{text}: {detail}" if joined else f"{text} {detail}"
         count += more
-        if count >= DETAIL_WORDS:
+        used += 1
+        if count >= DETAIL_WORDS or used >= MAX_DETAILS:
             break
     return _cap(text.strip())
 
 
-def _item_text(item: ListItem) -> str:
+def _cut(text: str, words: int) -> str:
+    """The first ``words`` words of ``text`` (CJK characters counted one by one)."""
+    for seen, match in enumerate(TOKEN.finditer(text), start=1):
+        if seen > words:
+            return text[: match.start()].rstrip(" ,;:—-")
+    return text
+
+
+def _item_text(item: ListItem, vocab: Vocabulary) -> str:
     """An item's own words, with its first details (sub-items, later paragraphs)."""
     details = [b.text for b in item.blocks[1:] if b.kind == "paragraph"]
     details += [child.text for child in item.children]
-    return _with_details(item.text, details)
+    return _with_details(item.text, details, vocab)
 
 
 def _heading_text(doc: Document, section: Section) -> str:
@@ -207,9 +237,9 @@ def _heading_text(doc: Document, section: Section) -> str:
             details.extend(block.text.split("\n"))
         elif block.kind in ("heading", "fence", "table"):
             break
-        if len(details) >= MAX_DETAILS:
+        if len(details) >= MAX_DETAIL_LINES:
             break
-    return _with_details(section.title, details)
+    return _with_details(section.title, details, doc.vocab)
 
 
 def _subsections(doc: Document, section: Section) -> list[Section]:
@@ -225,7 +255,37 @@ def _items_under(doc: Document, section: Section) -> Iterator[ListItem]:
                 yield item
 
 
-def _grouping(title: str, vocab: Vocabulary) -> bool | None:
+def _titled_entries(doc: Document, section: Section) -> Iterator[tuple[Block, list[str]]]:
+    """Entries written as a bold title line followed by a list of details
+    ("**1. [Bug] migrate failed silently**" over "- Issue: ...", "- Fix: ...")."""
+    title: Block | None = None
+    details: list[str] = []
+    for block in doc.blocks:
+        if block.section != section.index:
+            continue
+        if block.kind == "paragraph" and block.item is None:
+            if title is not None:
+                yield title, details
+            title, details = (block, []) if _bold_title(block) else (None, [])
+        elif (
+            block.kind == "paragraph"
+            and title is not None
+            and block.item is not None
+            and block.item.parent is None
+            and block.item.blocks[0] is block
+        ):
+            details.append(block.text)
+    if title is not None:
+        yield title, details
+
+
+def _bold_title(block: Block) -> bool:
+    text = block.text.strip()
+    bold = sum(len(part) for part in block.inline.strong)
+    return bool(text) and "\n" not in text and bold >= BOLD_SHARE * len(text)
+
+
+def _grouping(title: str, vocab: Vocabulary, extra: int = CONTAINER_EXTRA_WORDS) -> bool | None:
     """A sub-heading that groups blockers by severity ("### High Priority", "CRÍTICAS (5/5)"):
     True when its entries are blockers, False when they are minor; None for other headings."""
     severity, blocking = _severity(title, vocab)
@@ -238,15 +298,25 @@ def _grouping(title: str, vocab: Vocabulary) -> bool | None:
         for w in words - _words(severity)
         if not w.isdigit() and not filler.exact(w) and section_role(w, vocab) is None
     }
-    return blocking if len(rest) <= CONTAINER_EXTRA_WORDS else None
+    return blocking if len(rest) <= extra else None
 
 
 def _says_none(text: str, vocab: Vocabulary) -> bool:
-    """The entry says there is nothing: "None", "无（...）", "0 critical, 0 minor"."""
-    words = WORD.findall(text.lower())
-    if not words or ZERO.match(text):
+    """The entry says there is nothing: "None", "无（...）", "0 critical, 0 minor", "MINOR
+    Issues: NONE", "Zero compilation errors"."""
+    if ZERO.match(text):
         return True
-    return vocab.role("blockers", "none").exact(words[0]) and len(words) <= 12
+    parts = [text]
+    field = FIELD.match(text)
+    if field is not None:
+        parts.append(field.group(2))
+    for part in parts:
+        words = WORD.findall(part.lower())
+        if not words or NOTHING.match(part):
+            return True
+        if vocab.role("blockers", "none").exact(words[0]) and len(words) <= NONE_WORDS:
+            return True
+    return False
 
 
 def _keep(text: str, role: str, strict: bool, vocab: Vocabulary) -> bool:
@@ -262,12 +332,14 @@ def _keep(text: str, role: str, strict: bool, vocab: Vocabulary) -> bool:
     return not (blocking is False and not strict)
 
 
-def _from_section(doc: Document, section: Section, role: str, strict: bool) -> Iterator[Candidate]:
-    """Blockers under a container heading: its sub-headings, else its top-level items, else
-    its table rows, else its paragraph lines."""
+def _from_section(
+    doc: Document, section: Section, role: str, strict: bool, *, headings: bool = True
+) -> Iterator[Candidate]:
+    """Blockers under a container heading: its sub-headings, else its bold-titled entries,
+    else its top-level items, else its table rows, else its paragraph lines."""
     vocab = doc.vocab
     default = role == RESOLVED
-    subsections = _subsections(doc, section)
+    subsections = _subsections(doc, section) if headings else []
     for sub in subsections:
         sub_role = section_role(sub.title, vocab)
         grouping = _grouping(sub.title, vocab)
@@ -280,9 +352,17 @@ def _from_section(doc: Document, section: Section, role: str, strict: bool) -> I
         if _keep(text, role, strict, vocab):
             severity, _ = _severity(sub.title, vocab)
             yield Candidate(text, sub.line, _resolved(sub.title, vocab, default), severity)
+    titled = [(t, d) for t, d in _titled_entries(doc, section) if d]
+    for title, details in titled:
+        text = _with_details(title.text, details, vocab)
+        if _keep(text, role, strict, vocab):
+            severity, _ = _severity(text, vocab)
+            yield Candidate(text, title.line, _resolved(title.text, vocab, default), severity)
+    if titled:
+        return
     items = list(_items_under(doc, section))
     for item in items:
-        text = _item_text(item)
+        text = _item_text(item, vocab)
         if _keep(text, role, strict, vocab):
             severity, _ = _severity(text, vocab)
             yield Candidate(text, item.line, _resolved(item.text, vocab, default), severity)
@@ -314,12 +394,27 @@ def _from_section(doc: Document, section: Section, role: str, strict: bool) -> I
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    """Sentences of ``text`` with their line offset; a full stop inside brackets ("(see a;
+    b)") does not end one."""
     position = 0
-    for match in SENTENCE_END.finditer(text + "\n"):
-        sentence = text[position : match.end()].strip()
-        if sentence:
-            yield text.count("\n", 0, position), sentence
-        position = match.end()
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "(（[":
+            depth += 1
+        elif char in ")）]":
+            depth = max(0, depth - 1)
+        elif (
+            depth == 0
+            and SENTENCE_END.match(text, index)
+            and (char != "." or index + 1 == len(text) or text[index + 1].isspace())
+        ):
+            sentence = text[position : index + 1].strip()
+            if sentence:
+                yield text.count("\n", 0, position), sentence
+            position = index + 1
+    tail = text[position:].strip()
+    if tail:
+        yield text.count("\n", 0, position), tail
 
 
 def _is_label(label: str, vocab: Vocabulary) -> bool:
@@ -363,17 +458,25 @@ def _loose(doc: Document, covered: set[int]) -> Iterator[Candidate]:
                         yield Candidate(text, block.line + offset, False, None)
                 continue
             for _, sentence in _sentences(line):
-                if not strong.found(sentence):
-                    continue
+                if (
+                    not strong.found(sentence)
+                    or COUNTED.search(sentence)
+                    or vocab.role("blockers", "restating").found(sentence)
+                ):
+                    continue  # "resolved 2 critical blockers" sums up blockers named elsewhere
                 text = _cap(_clean(sentence))
                 if block.item is not None and offset == 0 and len(_words(line)) <= SHORT_TITLE:
-                    text = _item_text(block.item)  # "**Dependency Blocker RESOLVED**" + details
+                    text = _item_text(
+                        block.item, vocab
+                    )  # "**Dependency Blocker RESOLVED**" + details
                 severity, _ = _severity(text, vocab)
                 resolved = _resolved(sentence, vocab, False)
-                yield Candidate(text, block.line + offset, resolved, severity)
+                yield Candidate(
+                    text, block.line + offset, resolved, severity, block.item, block.index
+                )
         item = block.item
         if item is not None:
-            text = _item_text(item)
+            text = _item_text(item, vocab)
             severity, blocking = _severity(text, vocab)
             settled = vocab.role("status", "pass").found(text) or vocab.role(
                 "blockers", "resolved"
@@ -382,6 +485,28 @@ def _loose(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             marked = severity is not None and not vocab.role("blockers", "open").exact(severity)
             if blocking and marked and _names_failure(text, vocab) and not settled:
                 yield Candidate(text, item.line, False, severity)
+
+
+def _merge_runs(doc: Document, candidates: list[Candidate]) -> list[Candidate]:
+    """Blocked sentences of sibling items ("- Cannot run pip (blocked)", "- Cannot run pkill
+    (blocked)") tell one blocker: they are joined into the first."""
+    merged: list[Candidate] = []
+    for candidate in candidates:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.item is not None
+            and candidate.item is not None
+            and last.item is not candidate.item
+            and last.item.parent is candidate.item.parent
+            and last.item.depth == candidate.item.depth
+            and all(b.item is not None for b in doc.blocks[last.block : candidate.block])
+        ):
+            last.text = _cap(f"{last.text}; {candidate.text}")
+            last.item, last.block = candidate.item, candidate.block
+            continue
+        merged.append(candidate)
+    return merged
 
 
 def _covered_sections(doc: Document, roots: list[Section]) -> set[int]:
@@ -396,35 +521,50 @@ def _covered_sections(doc: Document, roots: list[Section]) -> set[int]:
     return covered
 
 
-def _roots(doc: Document) -> list[tuple[Section, str]]:
-    """Blocker headings not inside another blocker heading (a lessons or how-to heading above
-    does not hide them: "Lessons > Critical Blockers Encountered")."""
+def _roots(doc: Document) -> list[tuple[Section, str, bool]]:
+    """Blocker headings not inside another one, with their role and whether only their
+    entries (not sub-headings) count. A lessons or how-to heading above does not hide a
+    blocker heading ("Lessons > Critical Blockers Encountered"), but hides mixed notes and
+    severity groups ("Next Steps > High Priority")."""
     vocab = doc.vocab
-    roots: list[tuple[Section, str]] = []
+    roots: list[tuple[Section, str, bool]] = []
     for section in doc.sections:
-        if section.parent is None and section.index == 0:
+        title = BRACKETS.sub(" ", section.title)
+        if section_role(section.title, vocab) == NOT:
+            continue  # "Known Failing Tests (Expected)"
+        # the title counts for a report that is a register of blockers ("# Blocked work"), not
+        # for "Session 12 - BLOCKED" (one report about one blocked session)
+        register = (
+            section_role(title, vocab) == OPEN
+            and is_container(title, vocab)
+            and not any(ch.isdigit() for ch in title)
+        )
+        if section.parent is None and section.index == 0 and not register:
             continue
         # words in brackets qualify a heading, they do not make it a blocker list
-        role = section_role(BRACKETS.sub(" ", section.title), vocab)
+        role = section_role(title, vocab)
+        entries_only = False
         if role is None and vocab.role("blockers", "single").exact(section.title):
             role = OPEN
+        rating = FIELD.match(section.title)
+        rates_incident = rating is not None and vocab.role("blockers", "rating").exact(
+            rating.group(1)
+        )
+        if role is None and not rates_incident and _grouping(section.title, vocab, extra=0):
+            role, entries_only = OPEN, True  # "### 🔴 Critical Priority": its open entries
         if role not in (OPEN, RESOLVED, ISSUES):
             continue
         parent = None if section.parent is None else doc.sections[section.parent]
+        if (role == ISSUES or entries_only) and _context(doc, parent) == NOT:
+            continue
         inside = False
         while parent is not None and not inside:
             inside = section_role(parent.title, vocab) in (OPEN, RESOLVED, ISSUES) and not (
                 parent.parent is None and parent.index == 0
             )
             parent = None if parent.parent is None else doc.sections[parent.parent]
-        if (
-            role == ISSUES
-            and _context(doc, None if section.parent is None else doc.sections[section.parent])
-            == NOT
-        ):
-            continue  # mixed notes under lessons or expected failures are no blockers
         if not inside:
-            roots.append((section, role))
+            roots.append((section, role, entries_only))
     return roots
 
 
@@ -441,17 +581,19 @@ def extract_blockers(doc: Document) -> list[Blocker]:
     vocab = doc.vocab
     candidates: list[Candidate] = []
     roots = _roots(doc)
-    for section, role in roots:
+    for section, role, entries_only in roots:
         strict = vocab.role("blockers", "strong").found(section.title)
-        if is_container(section.title, vocab):
-            candidates.extend(_from_section(doc, section, role, strict))
+        if entries_only or is_container(section.title, vocab):
+            candidates.extend(_from_section(doc, section, role, strict, headings=not entries_only))
         else:
             text = _heading_text(doc, section)
-            if _keep(text, role, True, vocab):
+            if _keep(text, role, strict, vocab):
                 severity, _ = _severity(section.title, vocab)
                 resolved = _resolved(section.title, vocab, role == RESOLVED)
                 candidates.append(Candidate(text, section.line, resolved, severity))
-    candidates.extend(_loose(doc, _covered_sections(doc, [s for s, _ in roots])))
+    candidates.extend(
+        _merge_runs(doc, list(_loose(doc, _covered_sections(doc, [s for s, _, _ in roots]))))
+    )
 
     kept: list[Candidate] = []
     for candidate in candidates:
