@@ -242,6 +242,15 @@ class Collected:
             current.change = kind
 
 
+def _plan_step(lead: str, vocab: Vocabulary) -> bool:
+    """A plan's step names its files with the plan form of a verb ("Create: `a.go`",
+    "Modify `b.ts`") and no done form ("Updated")."""
+    words = WORD.findall(lead)
+    imperative = any(vocab.role("files", "imperative").exact(w) for w in words)
+    done = any(_word_change(w, vocab) for w in words)
+    return imperative and not done
+
+
 def _continues(gap: str) -> bool:
     """Two paths in one run (``a.ts, b.ts``, ``a.ts + b.test.ts``, ``new a.ts``): only
     separators and at most two short words between them, no sentence end, no bracket."""
@@ -263,7 +272,9 @@ def _text_paths(
         return
     if context is not None and context.hard:
         return
-    rejected = vocab.role("files", "not_changed").found(text)
+    rejected = vocab.role("files", "not_changed").found(text) or _plan_step(
+        text[: found[0].start], vocab
+    )
     previous_end = 0
     previous_dir = ""
     carried: Verdict | None = None
@@ -380,20 +391,21 @@ def _fence(doc: Document, block: Block, out: Collected) -> None:
             continue
         if not nested and not raw.lstrip().startswith(("-", "*", "+")):
             directory = ""
-        if vocab.role("files", "not_changed").found(line):
+        rest = line[first.end :]  # "a.ts ....... ✅ MODIFIED", "b.md  (from prev session)"
+        if any(vocab.role("files", r).found(rest) for r in ("existing", "not_changed", "planned")):
             continue
         own = _note_verdict(line, first, vocab)
         if own is not None and not own.changed:
             continue
-        kind = own.kind if own is not None else context.kind
+        kind = own.kind if own is not None else (_kind(rest, vocab) or context.kind)
         previous_end = 0
         for token in tokens:
             gap = line[previous_end : token.start].strip(" ,`+&")
             if previous_end and gap:
                 break
             path = token.path
-            if directory and not path.startswith(directory):
-                path = directory + path
+            if directory and not path.startswith(directory) and path not in out.items:
+                path = directory + path  # a tree line under "src/": unless listed already
             out.add(path, kind, block.line + 1 + offset)
             previous_end = token.end
 
