@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from parsers.document import Block, Document, Inline
 from parsers.models import Command
+from parsers.vocabulary import NO_SPACE_SCRIPT as CJK
 from parsers.vocabulary import Vocabulary
 
 PROMPT = re.compile(r"^\s*(?:\$|PS(?: [^>\n]{0,80})?>|❯|➜(?:\s+\S+)?\s+\$?)\s+")
@@ -32,7 +33,6 @@ WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|[。！？；]|\n")
 SCRIPT = re.compile(r"^(?:\.{1,2}/|~/)[\w./-]+$")
 NUMBERING = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s*")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 RESULT_WINDOW = 40
 BANNER = re.compile(r"^(?:={3,}|-{3,}|#{3,})\s+(.+?)\s+(?:={3,}|-{3,}|#{3,})$")
 
