@@ -181,6 +181,13 @@ class Document:
     vocab: Vocabulary = field(default_factory=default_vocabulary)
     #: soft problems found while reading; extractors add theirs with :meth:`issue`
     issues: list[ParseIssue] = field(default_factory=list)
+    #: per-document memo for extractors, keyed by extractor ("files.heading", ...): values
+    #: computed per section or block once, so that extractors stay linear in the document
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: lazily built indexes (see :meth:`blocks_in`, :meth:`subsections`, :meth:`lead_in`)
+    _by_section: dict[int | None, list[Block]] | None = field(default=None, repr=False)
+    _children: dict[int | None, list[Section]] | None = field(default=None, repr=False)
+    _free_before: list[int] | None = field(default=None, repr=False)
 
     def issue(self, line: int | None, message: str) -> None:
         self.issues.append(ParseIssue(line=line, message=message))
@@ -197,6 +204,22 @@ class Document:
         """The block just before ``block`` in document order."""
         return self.blocks[block.index - 1] if 0 < block.index <= len(self.blocks) else None
 
+    def blocks_in(self, section: int | None) -> list[Block]:
+        """The blocks directly under a section (not under its sub-headings), in order."""
+        if self._by_section is None:
+            self._by_section = {}
+            for block in self.blocks:
+                self._by_section.setdefault(block.section, []).append(block)
+        return self._by_section.get(section, [])
+
+    def subsections(self, section: int | None) -> list[Section]:
+        """The sections one level below ``section`` (top-level sections for None)."""
+        if self._children is None:
+            self._children = {}
+            for child in self.sections:
+                self._children.setdefault(child.parent, []).append(child)
+        return self._children.get(section, [])
+
     def lead_in(self, block: Block) -> Block | None:
         """The paragraph that introduces ``block`` ("Executed:", "**Files modified**:"): the
         paragraph right before it inside the same list item, or else the free paragraph right
@@ -206,8 +229,15 @@ class Document:
             before = self.previous(block)
             return before if before is not None and before.kind == "paragraph" else None
         index = block.index - 1
-        while item is not None and index >= 0 and self.blocks[index].item is not None:
-            index -= 1
+        if item is not None and index >= 0:
+            if self._free_before is None:  # nearest block outside any list, at or before i
+                self._free_before = []
+                last = -1
+                for position, each in enumerate(self.blocks):
+                    if each.item is None:
+                        last = position
+                    self._free_before.append(last)
+            index = self._free_before[index]
         before = self.blocks[index] if index >= 0 else None
         if (
             before is None

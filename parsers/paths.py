@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.matching import word_set
 from parsers.vocabulary import Vocabulary
 
 # A token: brace groups kept whole (their commas are not separators); CJK text separates tokens.
@@ -20,6 +21,8 @@ TOKEN = re.compile(
 )
 CITATION = re.compile(r"【F:([^†】\s]+)")
 LINE_SUFFIX = re.compile(r"(?::L?\d+(?:[-–]L?\d+)?(?::\d+)?|#L\d+(?:-L?\d+)?)$")
+PATHLIKE = re.compile(r"\.\w|/|file\b", re.IGNORECASE)
+MAX_TOKEN = 400  # longer tokens are data, not paths (and keep stripping linear)
 GLOB = re.compile(r"/\*|\*[\w./]")
 BRACES = re.compile(r"^([^{}]*)\{([^{}]*)\}([^{}]*)$")
 MARK = re.compile(r"\s*[(（]([^()（）]{0,40})[)）]\s*$")
@@ -74,12 +77,10 @@ def _accepts(path: str, vocab: Vocabulary) -> bool:
             and any(ch.isalpha() for ch in path)
         )
     name = path.rsplit("/", 1)[-1]
-    files = vocab.roles("files")
-    if "not_paths" in files and files["not_paths"].exact(path):
+    if path.lower() in word_set(vocab.role("files", "not_paths")):
         return False
-    names = files.get("names")
-    extensions = files["extensions"].labels if "extensions" in files else frozenset()
-    if names is not None and names.exact(name):
+    extensions = word_set(vocab.role("files", "extensions"))
+    if name.lower() in word_set(vocab.role("files", "names")):
         # a bare README or LICENSE in prose is a word; Makefile, Dockerfile, .gitignore are files
         return "/" in path or name.startswith(".") or name.lower().endswith("file")
     stem, dot, extension = name[1:].rpartition(".")
@@ -113,7 +114,7 @@ def clean_path(token: str, vocab: Vocabulary) -> list[tuple[str, str]]:
 
 
 def _paths_of(token: str, vocab: Vocabulary) -> list[tuple[str, str, bool]]:
-    if GLOB.search(token):
+    if len(token) > MAX_TOKEN or GLOB.search(token):
         return []
     token = _strip(token.strip())
     stripped = LINE_SUFFIX.sub("", token)
@@ -133,13 +134,18 @@ def _paths_of(token: str, vocab: Vocabulary) -> list[tuple[str, str, bool]]:
 def find_paths(text: str, vocab: Vocabulary) -> list[PathToken]:
     """Every path in ``text``, in order, with its position (citations ``【F:a.ts†L1】`` too)."""
     found: list[PathToken] = []
-    for match in CITATION.finditer(text):
+    if PATHLIKE.search(text) is None:
+        return found  # no extension, folder or Makefile-like name: no path at all
+    for match in CITATION.finditer(text) if "【" in text else ():
         for path, note in clean_path(match.group(1), vocab):
             found.append(PathToken(path, match.start(), match.end(), note, cited=True))
     if found:
         return found
     for match in TOKEN.finditer(text):
-        for path, note, located in _paths_of(match.group(0), vocab):
+        token = match.group(0)
+        if "." not in token and "/" not in token and not token.lower().endswith("file"):
+            continue  # a word, not a path: skip the work below for most tokens
+        for path, note, located in _paths_of(token, vocab):
             found.append(PathToken(path, match.start(), match.end(), note, located=located))
     return found
 

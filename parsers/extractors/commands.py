@@ -18,14 +18,16 @@ Steps" vs "Commands Run"). A fence with no signal counts as run; a code span in 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
-from parsers.document import Block, Document, Inline
+from parsers.document import Block, Document, Inline, Section
+from parsers.matching import has
 from parsers.models import Command
 from parsers.vocabulary import NO_SPACE_SCRIPT as CJK
 from parsers.vocabulary import Vocabulary
 
-PROMPT = re.compile(r"^\s*(?:\$|PS(?: [^>\n]{0,80})?>|❯|➜(?:\s+\S+)?\s+\$?)\s+")
+PROMPT = re.compile(r"^[ \t]{0,8}(?:\$|PS(?: [^>\n]{0,80})?>|❯|➜(?: \S{1,80})?(?: \$)?)\s")
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?:\"[^\"]*\"|'[^']*'|\S*)$")
 COMMENT = re.compile(r"^\s*(?:#|//|::|REM\s|rem\s)")
 OUTPUT_COLUMNS = re.compile(r"\s{2,}|\t")
@@ -34,11 +36,7 @@ SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|[。！？；]|\n")
 SCRIPT = re.compile(r"^(?:\.{1,2}/|~/)[\w./-]+$")
 NUMBERING = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s*")
 RESULT_WINDOW = 40
-BANNER = re.compile(r"^(?:={3,}|-{3,}|#{3,})\s+(.+?)\s+(?:={3,}|-{3,}|#{3,})$")
-
-
-def _first_word(line: str) -> str:
-    return line.split(None, 1)[0] if line.split() else ""
+BANNER = re.compile(r"^(?:={3,}|-{3,}|#{3,}) (\S.{0,200}?) (?:={3,}|-{3,}|#{3,})$")
 
 
 def is_command(line: str, vocab: Vocabulary) -> bool:
@@ -46,13 +44,14 @@ def is_command(line: str, vocab: Vocabulary) -> bool:
     (``FOO=1 npm test``) before one, written the way shells are typed (lowercase, or a
     PowerShell ``Verb-Noun``)."""
     words = line.split()
-    while words and ASSIGNMENT.match(words[0]) and len(words) > 1:
-        words = words[1:]
-    if words and words[0] in ("sudo", "time", "nohup", "env") and len(words) > 1:
-        words = words[1:]
-    if not words:
+    first = 0
+    while first < len(words) - 1 and ASSIGNMENT.match(words[first]):
+        first += 1
+    if first < len(words) - 1 and words[first] in ("sudo", "time", "nohup", "env"):
+        first += 1
+    if first >= len(words):
         return False
-    word = words[0]
+    word = words[first]
     if SCRIPT.match(word):
         return True
     powershell = "-" in word and word[:1].isupper()
@@ -77,19 +76,19 @@ def _strip_comment(line: str) -> str:
 
 def _logical_lines(content: str) -> Iterator[tuple[int, str]]:
     """Lines with backslash continuations joined, each with the offset of its first line."""
-    pending = ""
+    pending: list[str] = []
     start = 0
     for offset, raw in enumerate(content.split("\n")):
         line = raw.rstrip()
         if not pending:
             start = offset
         if line.endswith("\\") and not line.endswith("\\\\"):
-            pending += line[:-1].strip() + " "
+            pending.append(line[:-1].strip())
             continue
-        yield start, (pending + line.strip()) if pending else line
-        pending = ""
+        yield start, " ".join([*pending, line.strip()]) if pending else line
+        pending = []
     if pending:
-        yield start, pending.strip()
+        yield start, " ".join(pending)
 
 
 def fence_commands(
@@ -133,10 +132,10 @@ def _opens_instruction(text: str, vocab: Vocabulary, role: str = "instruct") -> 
     """A sentence that gives an instruction: it opens with a verb of ``role`` ("Run the
     tests", "# Install dependencies"); in scripts written without spaces, the verb opens the
     first run of characters ("运行测试")."""
-    words = WORD.findall(NUMBERING.sub("", text))
-    if not words:
+    word = WORD.search(NUMBERING.sub("", text, count=1))
+    if word is None:
         return False
-    first = words[0].lower()
+    first = word.group(0).lower()
     phrases = vocab.role("commands", role).phrases
     if CJK.search(first):
         return any(first.startswith(phrase) for phrase in phrases if CJK.search(phrase))
@@ -149,25 +148,32 @@ def _words_verdict(text: str, vocab: Vocabulary) -> bool | None:
     text = text.strip()
     if not text:
         return None
-    if _opens_instruction(text, vocab) or vocab.role("commands", "howto").found(text):
+    if _opens_instruction(text, vocab) or has(vocab.role("commands", "howto"), text):
         return False
-    if vocab.role("commands", "run").found(text):
+    if has(vocab.role("commands", "run"), text):
         return True
     return None
 
 
 def _heading_verdict(doc: Document, block: Block) -> bool | None:
+    """``_section_verdict`` of the block's section, computed once per section."""
+    verdicts: dict[int | None, bool | None] = doc.memo.setdefault("commands.heading", {})
+    if block.section not in verdicts:
+        verdicts[block.section] = _section_verdict(doc, doc.section_of(block))
+    return verdicts[block.section]
+
+
+def _section_verdict(doc: Document, section: Section | None) -> bool | None:
     """The innermost heading (the report's title aside) with run or how-to words."""
     vocab = doc.vocab
-    section = doc.section_of(block)
     while section is not None:
         title = section.title
         if not (section.parent is None and section.index == 0):
-            if vocab.role("sections", "howto").found(title) or vocab.role(
-                "sections", "not_blockers"
-            ).found(title):
+            if has(vocab.role("sections", "howto"), title) or has(
+                vocab.role("sections", "not_blockers"), title
+            ):
                 return False
-            if vocab.role("sections", "commands").found(title):
+            if has(vocab.role("sections", "commands"), title):
                 return True
             if _opens_instruction(title, vocab):
                 return False
@@ -180,7 +186,7 @@ def _fence_verdict(doc: Document, block: Block, comments: list[str]) -> bool:
     for comment in comments:
         if len(WORD.findall(comment)) >= 2 or CJK.search(comment):
             instruction = _opens_instruction(comment, vocab, "imperative")
-            if instruction or vocab.role("commands", "howto").found(comment):
+            if instruction or has(vocab.role("commands", "howto"), comment):
                 return False
     lead = doc.previous(block)
     if lead is not None and lead.kind == "paragraph" and lead.section == block.section:
@@ -196,77 +202,86 @@ def _fence_verdict(doc: Document, block: Block, comments: list[str]) -> bool:
     return True if verdict is None else verdict
 
 
-def _outside_codes(inline: Inline) -> str:
-    text = inline.text
+def _spans(inline: Inline) -> list[tuple[int, int, str]]:
+    """Each code span with its position in the inline text, found left to right."""
+    spans: list[tuple[int, int, str]] = []
+    cursor = 0
     for code in inline.codes:
-        text = text.replace(code, " ", 1)
-    return text
+        position = inline.text.find(code, cursor)
+        if position < 0:
+            continue
+        spans.append((position, position + len(code), code))
+        cursor = position + len(code)
+    return spans
 
 
-def _result_after(text: str, code: str, codes: list[str], vocab: Vocabulary) -> bool:
+def _result_after(after: str, vocab: Vocabulary) -> bool:
     """A result follows the code span in its clause: "`tsc` clean", "`npm test` → 12 passed"."""
-    position = text.find(code)
-    if position < 0:
-        return False
-    after = text[position + len(code) : position + len(code) + RESULT_WINDOW].replace("\n", " ")
-    after = SENTENCE_END.split(after, 1)[0]
-    for other in codes:
-        if other != code and other in after:
-            after = after[: after.find(other)]  # the next code span has its own result
+    after = SENTENCE_END.split(after.replace("\n", " "), 1)[0]
     return (
-        vocab.role("commands", "results").found(after)
-        or vocab.role("status", "pass").found(after)
-        or vocab.role("status", "fail").found(after)
+        has(vocab.role("commands", "results"), after)
+        or has(vocab.role("status", "pass"), after)
+        or has(vocab.role("status", "fail"), after)
     )
-
-
-def _sentence_around(text: str, start: int, length: int) -> tuple[int, int]:
-    """The bounds of the sentence (or line) holding ``text[start:start + length]``."""
-    begin, end = 0, len(text)
-    for match in SENTENCE_END.finditer(text):
-        if match.end() <= start:
-            begin = match.end()
-        elif match.start() >= start + length:
-            end = match.start()
-            break
-    return begin, end
 
 
 def _inline_commands(
     doc: Document, block: Block, inline: Inline, heading: bool | None
 ) -> Iterator[str]:
     """Code spans in prose that name a run command: in a run section, next to a run word or
-    followed by a result, or introducing the output fence that follows ("`make test`:")."""
+    followed by a result, or introducing the output fence that follows ("`make test`:").
+    Each sentence's words (code spans blanked) are read once."""
     vocab = doc.vocab
     if not inline.codes or heading is False:
         return
+    text = inline.text
     following = doc.blocks[block.index + 1] if block.index + 1 < len(doc.blocks) else None
     introduces_output = (
-        following is not None
-        and following.kind == "fence"
-        and inline.text.rstrip().endswith((":", "："))
+        following is not None and following.kind == "fence" and text.rstrip().endswith((":", "："))
     )
-    for code in inline.codes:
-        text = " ".join(code.split())
-        if not is_command(text, vocab):
+    spans = _spans(inline)
+    span_starts = [span[0] for span in spans]
+    ends = [m.start() for m in SENTENCE_END.finditer(text)]
+    starts = [m.end() for m in SENTENCE_END.finditer(text)]
+    sentence_words: dict[int, tuple[bool, bool]] = {}  # sentence -> (how-to, run words)
+    for number, (start, end, code) in enumerate(spans):
+        command = " ".join(code.split())
+        if not is_command(command, vocab):
             continue
-        position = inline.text.find(code)
-        line_start, line_end = _sentence_around(inline.text, position, len(code))
-        line = inline.text[line_start:line_end]
-        outside = line
-        for other in inline.codes:
-            outside = outside.replace(other, " ")
-        if _words_verdict(outside, vocab) is False:
+        sentence = bisect_right(starts, start)
+        begin = starts[sentence - 1] if sentence else 0
+        finish = ends[sentence] if sentence < len(ends) else len(text)
+        if sentence not in sentence_words:
+            outside = _blanked(text, begin, finish, spans, span_starts)
+            sentence_words[sentence] = (
+                _words_verdict(outside, vocab) is False,
+                has(vocab.role("commands", "run"), outside),
+            )
+        howto, runs = sentence_words[sentence]
+        if howto or _opens_instruction(text[begin:start], vocab):
             continue
-        clause = SENTENCE_END.split(line[: line.find(code)])[-1]
-        if _opens_instruction(clause, vocab):
-            continue
-        result = _result_after(inline.text[line_start:], code, inline.codes, vocab)
-        if len(text.split()) == 1 and not result:
+        stop = spans[number + 1][0] if number + 1 < len(spans) else len(text)
+        result = _result_after(text[end : min(end + RESULT_WINDOW, stop)], vocab)
+        if len(command.split()) == 1 and not result:
             continue  # `eslint` alone is a tool's name unless a result follows it
-        runs = vocab.role("commands", "run").found(outside)
         if result or runs or heading or introduces_output:
-            yield text
+            yield command
+
+
+def _blanked(
+    text: str, begin: int, finish: int, spans: list[tuple[int, int, str]], starts: list[int]
+) -> str:
+    """``text[begin:finish]`` with the code spans in it replaced by spaces."""
+    parts: list[str] = []
+    cursor = begin
+    for start, end, _ in spans[bisect_right(starts, begin - 1) :]:
+        if start >= finish:
+            break
+        parts.append(text[cursor:start])
+        parts.append(" ")
+        cursor = max(cursor, end)
+    parts.append(text[cursor:finish])
+    return "".join(parts)
 
 
 def _table_commands(doc: Document, block: Block, heading: bool | None) -> Iterator[tuple[int, str]]:

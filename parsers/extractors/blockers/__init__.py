@@ -28,11 +28,13 @@ from parsers.extractors.blockers.headings import (
 )
 from parsers.extractors.blockers.loose import loose_candidates, merge_runs
 from parsers.extractors.blockers.text import heading_text, resolved_in, severity_of, words_of
+from parsers.matching import has
 from parsers.models import Blocker
 
 __all__ = ["extract_blockers"]
 
 SAME_BLOCKER = 0.6
+MAX_BLOCKERS = 200
 IDENTIFIER = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+(?:[-_][a-z0-9]+)+$|^#\d+$")
 
 
@@ -50,7 +52,7 @@ def extract_blockers(doc: Document) -> list[Blocker]:
     candidates: list[Candidate] = []
     roots = blocker_roots(doc)
     for section, role, entries_only in roots:
-        strict = vocab.role("blockers", "strong").found(section.title)
+        strict = has(vocab.role("blockers", "strong"), section.title)
         if entries_only or is_container(section.title, vocab):
             candidates.extend(from_section(doc, section, role, strict, headings=not entries_only))
         else:
@@ -65,16 +67,19 @@ def extract_blockers(doc: Document) -> list[Blocker]:
         )
     )
 
-    kept: list[Candidate] = []
+    kept: list[tuple[Candidate, set[str]]] = []
     for candidate in candidates:
         words = words_of(candidate.text)
-        if not words or vocab.role("blockers", "not_blocker").found(candidate.text):
+        if not words or has(vocab.role("blockers", "not_blocker"), candidate.text):
             continue
-        duplicate = next((k for k in kept if _same(words, words_of(k.text))), None)
+        duplicate = next((k for k, seen in kept if _same(words, seen)), None)
         if duplicate is not None:
             duplicate.resolved = duplicate.resolved or candidate.resolved
             continue
-        kept.append(candidate)
+        if len(kept) == MAX_BLOCKERS:  # each new blocker is compared with the kept ones
+            doc.issue(candidate.line, f"blockers: more than {MAX_BLOCKERS}, the rest left out")
+            break
+        kept.append((candidate, words))
     return [
-        Blocker(text=c.text, resolved=c.resolved, severity=c.severity, line=c.line) for c in kept
+        Blocker(text=c.text, resolved=c.resolved, severity=c.severity, line=c.line) for c, _ in kept
     ]

@@ -13,9 +13,8 @@ from parsers.extractors.blockers.headings import (
     ISSUES,
     NOT,
     RESOLVED,
-    _subsections,
     is_container,
-    section_role,
+    role_of,
     severity_group,
 )
 from parsers.extractors.blockers.text import (
@@ -30,6 +29,7 @@ from parsers.extractors.blockers.text import (
     severity_of,
     with_details,
 )
+from parsers.matching import has
 from parsers.vocabulary import Vocabulary
 
 ALPHA_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -52,7 +52,7 @@ def keep(text: str, role: str, strict: bool, vocab: Vocabulary) -> bool:
     """Whether an entry of a blocker section is a blocker: not empty, pre-existing or minor
     (unless the section calls it blocking); under problems-met or mixed headings, it must name
     a failure or a blocking severity (the rest describe fixes and outcomes)."""
-    if not text or says_none(text, vocab) or vocab.role("blockers", "not_blocker").found(text):
+    if not text or says_none(text, vocab) or has(vocab.role("blockers", "not_blocker"), text):
         return False
     _, blocking = severity_of(text, vocab)
     named = strict or names_failure(text, vocab) or blocking
@@ -63,8 +63,8 @@ def keep(text: str, role: str, strict: bool, vocab: Vocabulary) -> bool:
 
 def _items_under(doc: Document, section: Section) -> Iterator[ListItem]:
     """Top-level list items directly under ``section`` (not under its sub-headings)."""
-    for block in doc.blocks:
-        if block.section == section.index and block.item is not None:
+    for block in doc.blocks_in(section.index):
+        if block.item is not None:
             item = block.item
             if item.parent is None and item.blocks and item.blocks[0] is block:
                 yield item
@@ -75,9 +75,7 @@ def _titled_entries(doc: Document, section: Section) -> Iterator[tuple[Block, li
     ("**1. [Bug] migrate failed silently**" over "- Issue: ...", "- Fix: ...")."""
     title: Block | None = None
     details: list[str] = []
-    for block in doc.blocks:
-        if block.section != section.index:
-            continue
+    for block in doc.blocks_in(section.index):
         if block.kind == "paragraph" and block.item is None:
             if title is not None:
                 yield title, details
@@ -107,9 +105,9 @@ def from_section(
     else its top-level items, else its table rows, else its paragraph lines."""
     vocab = doc.vocab
     default = role == RESOLVED
-    subsections = _subsections(doc, section) if headings else []
+    subsections = doc.subsections(section.index) if headings else []
     for sub in subsections:
-        sub_role = section_role(sub.title, vocab)
+        sub_role = role_of(doc, sub)
         grouping = severity_group(sub.title, vocab)
         if sub_role == NOT or grouping is False:
             continue
@@ -136,9 +134,7 @@ def from_section(
             yield Candidate(text, item.line, resolved_in(item.text, vocab, default), severity)
     if items or subsections:
         return
-    for block in doc.blocks:
-        if block.section != section.index:
-            continue
+    for block in doc.blocks_in(section.index):
         if block.kind == "table" and block.table is not None:
             for row in block.table.rows:
                 text = cap(" — ".join(t for t in row.texts if t))

@@ -8,10 +8,11 @@ import re
 
 from parsers.document import Document, Section
 from parsers.extractors.blockers.text import FIELD, clean, severity_of, words_of
+from parsers.matching import has, words_in
 from parsers.vocabulary import Vocabulary
 
 CONTAINER_EXTRA_WORDS = 1
-BRACKETS = re.compile(r"[(（][^)）]*[)）]")
+BRACKETS = re.compile(r"[(（][^()（）]{0,120}[)）]")
 
 #: what a heading says about the entries under it
 OPEN, RESOLVED, ISSUES, NOT = "open", "resolved", "issues", "not"
@@ -21,9 +22,10 @@ def section_role(title: str, vocab: Vocabulary) -> str | None:
     """What a heading says about the items under it (how-to and lessons first: "Issues to
     fix later" is not a blocker list)."""
     sections = vocab.roles("sections")
+    words = words_in(title)
 
     def found(role: str) -> bool:
-        return role in sections and sections[role].found(title)
+        return role in sections and has(sections[role], title, words)
 
     if found("not_blockers") or found("howto"):
         return NOT
@@ -42,24 +44,42 @@ def is_container(title: str, vocab: Vocabulary) -> bool:
     Blocker")."""
     if vocab.role("blockers", "single").exact(title):
         return False
+    return len(_other_words(title, vocab)) <= CONTAINER_EXTRA_WORDS
+
+
+def _other_words(title: str, vocab: Vocabulary, also: str = "") -> set[str]:
+    """The title's words (brackets aside) that are not blocker-heading words, filler, numbers
+    or the words of ``also``."""
     words = words_of(clean(BRACKETS.sub(" ", title)))
+    matched = words_of(also)
     sections = vocab.roles("sections")
-    matched: set[str] = set()
     for role in ("blockers", "resolved", "issues", "not_blockers"):
         phrases = sections.get(role)
         if phrases is not None and phrases.pattern is not None:
             for match in phrases.pattern.finditer(title):
                 matched |= words_of(match.group(0))
     filler = vocab.role("blockers", "filler")
-    rest = {w for w in words - matched if not w.isdigit() and not filler.exact(w)}
-    return len(rest) <= CONTAINER_EXTRA_WORDS
+    return {w for w in words - matched if not w.isdigit() and not filler.exact(w)}
+
+
+def role_of(doc: Document, section: Section) -> str | None:
+    """``section_role`` of a section's title, computed once per document."""
+    return title_role(doc, section.title)
+
+
+def title_role(doc: Document, title: str) -> str | None:
+    """``section_role`` of a title, computed once per document and title."""
+    roles: dict[str, str | None] = doc.memo.setdefault("blockers.roles", {})
+    if title not in roles:
+        roles[title] = section_role(title, doc.vocab)
+    return roles[title]
 
 
 def role_context(doc: Document, section: Section | None) -> str | None:
     """The role of the nearest heading (the title aside) that has one."""
     while section is not None:
         is_title = section.parent is None and section.index == 0
-        role = None if is_title else section_role(section.title, doc.vocab)
+        role = None if is_title else role_of(doc, section)
         if role is not None:
             return role
         section = None if section.parent is None else doc.sections[section.parent]
@@ -74,14 +94,7 @@ def severity_group(
     severity, blocking = severity_of(title, vocab)
     if severity is None:
         return None
-    words = words_of(clean(BRACKETS.sub(" ", title)))
-    filler = vocab.role("blockers", "filler")
-    rest = {
-        w
-        for w in words - words_of(severity)
-        if not w.isdigit() and not filler.exact(w) and section_role(w, vocab) is None
-    }
-    return blocking if len(rest) <= extra else None
+    return blocking if len(_other_words(title, vocab, also=severity)) <= extra else None
 
 
 def blocker_roots(doc: Document) -> list[tuple[Section, str, bool]]:
@@ -93,19 +106,19 @@ def blocker_roots(doc: Document) -> list[tuple[Section, str, bool]]:
     roots: list[tuple[Section, str, bool]] = []
     for section in doc.sections:
         title = BRACKETS.sub(" ", section.title)
-        if section_role(section.title, vocab) == NOT:
+        if role_of(doc, section) == NOT:
             continue  # "Known Failing Tests (Expected)"
         # the title counts for a report that is a register of blockers ("# Blocked work"), not
         # for "Session 12 - BLOCKED" (one report about one blocked session)
         register = (
-            section_role(title, vocab) == OPEN
+            title_role(doc, title) == OPEN
             and is_container(title, vocab)
             and not any(ch.isdigit() for ch in title)
         )
         if section.parent is None and section.index == 0 and not register:
             continue
         # words in brackets qualify a heading, they do not make it a blocker list
-        role = section_role(title, vocab)
+        role = title_role(doc, title)
         entries_only = False
         if role is None and vocab.role("blockers", "single").exact(section.title):
             role = OPEN
@@ -122,7 +135,7 @@ def blocker_roots(doc: Document) -> list[tuple[Section, str, bool]]:
             continue
         inside = False
         while parent is not None and not inside:
-            inside = section_role(parent.title, vocab) in (OPEN, RESOLVED, ISSUES) and not (
+            inside = role_of(doc, parent) in (OPEN, RESOLVED, ISSUES) and not (
                 parent.parent is None and parent.index == 0
             )
             parent = None if parent.parent is None else doc.sections[parent.parent]
@@ -132,16 +145,9 @@ def blocker_roots(doc: Document) -> list[tuple[Section, str, bool]]:
 
 
 def covered_sections(doc: Document, roots: list[Section]) -> set[int]:
+    """The roots and every section below them (parents come before their children)."""
     covered = {s.index for s in roots}
-    changed = True
-    while changed:
-        changed = False
-        for section in doc.sections:
-            if section.parent in covered and section.index not in covered:
-                covered.add(section.index)
-                changed = True
+    for section in doc.sections:
+        if section.parent in covered:
+            covered.add(section.index)
     return covered
-
-
-def _subsections(doc: Document, section: Section) -> list[Section]:
-    return [s for s in doc.sections if s.parent == section.index]

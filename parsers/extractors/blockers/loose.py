@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers.document import Document
+from parsers.document import Document, ListItem
 from parsers.extractors.blockers.entries import Candidate, keep
 from parsers.extractors.blockers.headings import NOT, OPEN, role_context, section_role
 from parsers.extractors.blockers.text import (
@@ -22,6 +22,7 @@ from parsers.extractors.blockers.text import (
     severity_of,
     words_of,
 )
+from parsers.matching import has
 from parsers.vocabulary import Vocabulary
 
 SHORT_TITLE = 6
@@ -51,7 +52,7 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
         if role_context(doc, section) == NOT:
             continue
         if block.kind == "heading":
-            if section is not None and section.index != 0 and strong.found(block.text):
+            if section is not None and section.index != 0 and has(strong, block.text):
                 text = heading_text(doc, section)
                 yield Candidate(text, block.line, resolved_in(block.text, vocab, False), None)
             continue
@@ -68,11 +69,13 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
                     if keep(text, OPEN, True, vocab):
                         yield Candidate(text, block.line + offset, False, None)
                 continue
+            if not has(strong, line):
+                continue  # no blocking word on the line: no sentence of it can state one
             for _, sentence in sentences(line):
                 if (
-                    not strong.found(sentence)
+                    not has(strong, sentence)
                     or COUNTED.search(sentence)
-                    or vocab.role("blockers", "restating").found(sentence)
+                    or has(vocab.role("blockers", "restating"), sentence)
                 ):
                     continue  # "resolved 2 critical blockers" sums up blockers named elsewhere
                 text = cap(clean(sentence))
@@ -86,16 +89,23 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
                     text, block.line + offset, resolved, severity, block.item, block.index
                 )
         item = block.item
-        if item is not None:
+        if item is not None and _rated(item, vocab):
             text = item_text(item, vocab)
             severity, blocking = severity_of(text, vocab)
-            settled = vocab.role("status", "pass").found(text) or vocab.role(
-                "blockers", "resolved"
-            ).found(text)
+            settled = has(vocab.role("status", "pass"), text) or has(
+                vocab.role("blockers", "resolved"), text
+            )
             # a severity mark, not a blocking word naming the thing ("Blocking logic")
             marked = severity is not None and not vocab.role("blockers", "open").exact(severity)
             if blocking and marked and names_failure(text, vocab) and not settled:
                 yield Candidate(text, item.line, False, severity)
+
+
+def _rated(item: ListItem, vocab: Vocabulary) -> bool:
+    """The item or its first details name a severity (a cheap test before reading it)."""
+    blocking = vocab.role("severity", "blocking")
+    texts = [item.text, *(child.text for child in item.children[:3])]
+    return any(has(blocking, text) for text in texts)
 
 
 def merge_runs(doc: Document, candidates: list[Candidate]) -> list[Candidate]:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from parsers.document import Document, ListItem, Section
+from parsers.matching import has
 from parsers.vocabulary import NO_SPACE_SCRIPT as CJK
 from parsers.vocabulary import Vocabulary
 
@@ -28,7 +29,7 @@ NOTHING = re.compile(
     re.IGNORECASE,
 )
 ZERO = re.compile(r"^\W*0(?:\s|/|$)")
-FIELD = re.compile(r"^\W*([^:：\n]{1,40}?)\W*[:：]\s*(\S.*)$")
+FIELD = re.compile(r"^\W{0,8}(\w[^:：\n]{0,39}?)[\s*_]{0,4}[:：]\s*(\S.*)$")
 
 
 def words_of(text: str) -> set[str]:
@@ -102,8 +103,8 @@ def heading_text(doc: Document, section: Section) -> str:
     """A heading naming a blocker, with the first lines of detail under it (paragraph lines
     and list items)."""
     details: list[str] = []
-    for block in doc.blocks:
-        if block.line <= section.line or block.section != section.index:
+    for block in doc.blocks_in(section.index):
+        if block.line <= section.line:
             continue
         if block.kind == "paragraph":
             details.extend(block.text.split("\n"))
@@ -150,7 +151,7 @@ def severity_of(text: str, vocab: Vocabulary) -> tuple[str | None, bool | None]:
     found: list[tuple[bool, int, str, bool]] = []  # (is mark, position, word, blocking)
     for role, blocking in (("blocking", True), ("minor", False)):
         phrases = vocab.role("severity", role)
-        if phrases.pattern is None:
+        if phrases.pattern is None or not has(phrases, text):
             continue
         for match in phrases.pattern.finditer(text):
             word = match.group(0).strip()
@@ -176,9 +177,7 @@ def resolved_in(text: str, vocab: Vocabulary, default: bool) -> bool:
 
 
 def names_failure(text: str, vocab: Vocabulary) -> bool:
-    return vocab.role("blockers", "errors").found(text) or vocab.role("blockers", "open").found(
-        text
-    )
+    return has(vocab.role("blockers", "errors"), text) or has(vocab.role("blockers", "open"), text)
 
 
 def says_none(text: str, vocab: Vocabulary) -> bool:

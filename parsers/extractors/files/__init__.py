@@ -14,6 +14,8 @@ over the section around them; how-to and baseline sections list no changes.
 
 from __future__ import annotations
 
+from functools import partial
+
 from parsers.document import Document
 from parsers.extractors.files.sources import (
     Collected,
@@ -32,16 +34,17 @@ def extract_files_changed(doc: Document) -> list[FileChange]:
     out = Collected()
     front_matter_paths(doc, out)
     for block in doc.blocks:
+        around = partial(heading_verdict, doc, block)
         if block.kind == "paragraph":
             if block.item is not None and block.item.blocks and block.item.blocks[0] is block:
-                text_paths(block.text, block.line, context_verdict(doc, block), doc.vocab, out)
+                item_around = partial(context_verdict, doc, block)
+                text_paths(block.text, block.line, item_around, doc.vocab, out)
             else:
-                context = heading_verdict(doc, block)
                 for offset, text in enumerate(block.text.split("\n")):
-                    text_paths(text, block.line + offset, context, doc.vocab, out)
+                    text_paths(text, block.line + offset, around, doc.vocab, out)
         elif block.kind == "heading":
             # "### 1. **tests/ApiTest.php** - main class" under "## Test files created"
-            text_paths(block.text, block.line, heading_verdict(doc, block), doc.vocab, out)
+            text_paths(block.text, block.line, around, doc.vocab, out)
         elif block.kind == "table":
             table_paths(doc, block, out)
         elif block.kind == "fence":

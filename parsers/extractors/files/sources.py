@@ -5,7 +5,7 @@ plain fences of file lines (with directory trees), and front matter ``key-files`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from parsers.document import Block, Document
@@ -22,6 +22,7 @@ from parsers.extractors.files.verdicts import (
     opens_line,
     plan_step,
 )
+from parsers.matching import has
 from parsers.models import ChangeKind, FileChange
 from parsers.paths import clean_path, find_paths
 from parsers.vocabulary import Vocabulary
@@ -32,18 +33,23 @@ TREE_MARKS = "├└│┣┗┃|`"
 
 
 class Collected:
-    """Paths in first-seen order; a later mention may fill in the change kind."""
+    """Paths in first-seen order; a later mention may fill in the change kind. A bare name
+    (``claims.test.ts``) and the full path ending in it are one file."""
 
     def __init__(self) -> None:
         self.items: dict[str, FileChange] = {}
+        self.by_name: dict[str, str] = {}  # last segment -> first full path with it
 
     def add(self, path: str, kind: ChangeKind | None, line: int) -> None:
         key = path.rstrip("/")
-        if "/" not in key and any(known.endswith("/" + key) for known in self.items):
-            key = next(known for known in self.items if known.endswith("/" + key))
-        elif "/" in key and key.rsplit("/", 1)[1] in self.items:
-            bare = self.items.pop(key.rsplit("/", 1)[1])
+        name = key.rsplit("/", 1)[-1]
+        if "/" not in key and name in self.by_name:
+            key = self.by_name[name]
+        elif "/" in key and name in self.items:
+            bare = self.items.pop(name)
             self.items[key] = FileChange(path=path, change=bare.change or kind, line=line)
+        if "/" in key:
+            self.by_name.setdefault(name, key)
         current = self.items.get(key)
         if current is None:
             self.items[key] = FileChange(path=path, change=kind, line=line)
@@ -52,18 +58,24 @@ class Collected:
 
 
 def text_paths(
-    text: str, line: int, context: Verdict | None, vocab: Vocabulary, out: Collected
+    text: str,
+    line: int,
+    around: Callable[[], Verdict | None],
+    vocab: Vocabulary,
+    out: Collected,
 ) -> None:
     """Paths in one list item's or one paragraph line's text. A note on the path decides first;
     a context that rejects (how-to, NOT CREATED) or words in the text that do, come next; then a
     change word or file label before the path; a path continuing a run of accepted paths; and
-    last the context, for a path that opens the text."""
+    last the context (``around()``, read only when the text holds a path), for a path that
+    opens the text."""
     found = find_paths(text, vocab)
     if not found:
         return
+    context = around()
     if context is not None and context.hard:
         return
-    rejected = vocab.role("files", "not_changed").found(text) or plan_step(
+    rejected = has(vocab.role("files", "not_changed"), text) or plan_step(
         text[: found[0].start], vocab
     )
     previous_end = 0
@@ -142,7 +154,7 @@ def table_paths(doc: Document, block: Block, out: Collected) -> None:
             if not paths:
                 continue
             rest = " ".join(t for i, t in enumerate(texts) if i != column)
-            if vocab.role("files", "not_changed").found(rest) and kind is None:
+            if has(vocab.role("files", "not_changed"), rest) and kind is None:
                 break
             row_kind = kind or change_kind(" ".join(WORD.findall(rest)[:2]), vocab)
             for token in paths:
@@ -179,7 +191,7 @@ def fence_paths(doc: Document, block: Block, out: Collected) -> None:
         if not nested and not raw.lstrip().startswith(("-", "*", "+")):
             directory = ""
         rest = line[first.end :]  # "a.ts ....... ✅ MODIFIED", "b.md  (from prev session)"
-        if any(vocab.role("files", r).found(rest) for r in ("existing", "not_changed", "planned")):
+        if any(has(vocab.role("files", r), rest) for r in ("existing", "not_changed", "planned")):
             continue
         own = note_verdict(line, first, vocab)
         if own is not None and not own.changed:
@@ -219,7 +231,7 @@ def front_matter_paths(doc: Document, out: Collected) -> None:
     for key, value in front.items():
         label = str(key).replace("_", " ").replace("-", " ")
         if not vocab.role("sections", "files_changed").exact(label) and not (
-            vocab.role("files", "nouns").found(label) and change_kind(label, vocab) is not None
+            has(vocab.role("files", "nouns"), label) and change_kind(label, vocab) is not None
         ):
             continue
         line = _front_matter_line(doc, str(key))

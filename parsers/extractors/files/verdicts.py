@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import get_args
 
-from parsers.document import Block, Document
+from parsers.document import Block, Document, Section
+from parsers.matching import first_role, has, is_word, word_role
 from parsers.models import ChangeKind
 from parsers.paths import PathToken
 from parsers.vocabulary import NO_SPACE_SCRIPT as CJK
@@ -47,7 +48,7 @@ SOFT_REJECT = Verdict(changed=False)
 
 def _change(text: str, vocab: Vocabulary) -> str | None:
     """The change role a text names: a kind, or ``unspecified`` ("Files changed")."""
-    return vocab.first_role("changes", text)
+    return first_role(vocab, "changes", text)
 
 
 def _as_kind(role: str | None) -> ChangeKind | None:
@@ -64,9 +65,9 @@ def code_kind(word: str, vocab: Vocabulary) -> ChangeKind | None:
 
 
 def _files_heading(text: str, vocab: Vocabulary) -> bool:
-    return vocab.role("sections", "files_changed").found(text) or vocab.role(
-        "files", "nouns"
-    ).found(text)
+    return has(vocab.role("sections", "files_changed"), text) or has(
+        vocab.role("files", "nouns"), text
+    )
 
 
 def label_verdict(
@@ -79,16 +80,16 @@ def label_verdict(
     text = text.strip()
     if not text:
         return None
-    if vocab.role("files", "not_changed").found(text) or vocab.role("files", "planned").found(text):
+    if has(vocab.role("files", "not_changed"), text) or has(vocab.role("files", "planned"), text):
         return HARD_REJECT
-    if not title and vocab.role("files", "listing").found(text):
+    if not title and has(vocab.role("files", "listing"), text):
         return SOFT_REJECT
     change = _change(text, vocab)
     kind = _as_kind(change)
     words = len(WORD.findall(text))
     if heading and _files_heading(text, vocab):
         return Verdict(True, kind)
-    noun = not heading and vocab.role("files", "nouns").found(text)
+    noun = not heading and has(vocab.role("files", "nouns"), text)
     if noun and (change is not None or words <= SHORT_NOUN_LABEL):
         return Verdict(True, kind)
     if change is not None and not title and (heading or words <= SHORT_LABEL_WORDS):
@@ -97,22 +98,38 @@ def label_verdict(
 
 
 def heading_verdict(doc: Document, block: Block) -> Verdict | None:
+    """``section_verdict`` of the block's section, computed once per section."""
+    verdicts: dict[int | None, Verdict | None] = doc.memo.setdefault("files.heading", {})
+    if block.section not in verdicts:
+        verdicts[block.section] = section_verdict(doc, doc.section_of(block))
+    return verdicts[block.section]
+
+
+def _title_verdict(doc: Document, title: str, is_title: bool) -> Verdict | None:
+    """``label_verdict`` of a heading, once per document and heading text."""
+    verdicts: dict[tuple[str, bool], Verdict | None] = doc.memo.setdefault("files.titles", {})
+    key = (title, is_title)
+    if key not in verdicts:
+        verdicts[key] = label_verdict(title, doc.vocab, heading=True, title=is_title)
+    return verdicts[key]
+
+
+def section_verdict(doc: Document, section: Section | None) -> Verdict | None:
     """The innermost heading that says something; else how-to or baseline headings reject
     every path under them, and coverage or test-result headings stop the context."""
     vocab = doc.vocab
     fallback: Verdict | None = None
-    section = doc.section_of(block)
     while section is not None:
         title = section.title
         is_title = section.parent is None and section.index == 0
-        verdict = label_verdict(title, vocab, heading=True, title=is_title)
+        verdict = _title_verdict(doc, title, is_title)
         if verdict is not None:
             return verdict
         if not is_title:
-            if any(vocab.role("sections", r).found(title) for r in ("howto", "baseline")):
+            if any(has(vocab.role("sections", r), title) for r in ("howto", "baseline")):
                 fallback = HARD_REJECT
             elif fallback is None and any(
-                vocab.role("sections", r).found(title) for r in ("coverage", "tests")
+                has(vocab.role("sections", r), title) for r in ("coverage", "tests")
             ):
                 fallback = SOFT_REJECT
         section = None if section.parent is None else doc.sections[section.parent]
@@ -152,7 +169,7 @@ def note_verdict(text: str, found: PathToken, vocab: Vocabulary) -> Verdict | No
         notes.append(after.group(1) or after.group(2) or "")
     for note in notes:
         if any(
-            vocab.role("files", role).found(note) for role in ("existing", "not_changed", "planned")
+            has(vocab.role("files", role), note) for role in ("existing", "not_changed", "planned")
         ):
             return SOFT_REJECT
         kind = change_kind(note, vocab)
@@ -163,9 +180,10 @@ def note_verdict(text: str, found: PathToken, vocab: Vocabulary) -> Verdict | No
 
 def _word_change(word: str, vocab: Vocabulary) -> str | None:
     """A change word said of a done thing: ``Updated``, not the plan's ``Update``."""
-    if vocab.role("files", "imperative").exact(word):
+    if is_word(vocab.role("files", "imperative"), word):
         return None
-    return _change(word, vocab)
+    plain = WORD.fullmatch(word) and not CJK.search(word)
+    return word_role(vocab, "changes", word) if plain else _change(word, vocab)
 
 
 def lead_verdict(
@@ -218,7 +236,7 @@ def plan_step(lead: str, vocab: Vocabulary) -> bool:
     """A plan's step names its files with the plan form of a verb ("Create: `a.go`",
     "Modify `b.ts`") and no done form ("Updated")."""
     words = WORD.findall(lead)
-    imperative = any(vocab.role("files", "imperative").exact(w) for w in words)
+    imperative = any(is_word(vocab.role("files", "imperative"), w) for w in words)
     done = any(_word_change(w, vocab) for w in words)
     return imperative and not done
 
