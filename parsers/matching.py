@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from parsers.vocabulary import NO_SPACE_SCRIPT, Phrases, Vocabulary
 
 WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+NAMES = re.compile(r"\w+", re.UNICODE)
 # marks that a phrase keeps as written ("[x]", "(new)"): such a phrase matches as a substring
 MAX_MATCHERS = 1024
 MARKED = re.compile(r"[^\w\s\-'./]", re.UNICODE)
@@ -67,11 +68,32 @@ def _build(phrases: Phrases) -> Matcher:
     return Matcher(frozenset(grams), longest, tuple(marks), tuple(cjk), frozenset(phrases.phrases))
 
 
-def words_in(text: str) -> list[str]:
-    return WORDS.findall(text.lower())
+#: a text's words, each with whether it opens and closes its ``_``-joined name: phrases match
+#: whole names only ("blocked" is not in SESSION_141_BLOCKED.md), as with word boundaries
+Words = list[tuple[str, bool, bool]]
 
 
-def has(phrases: Phrases, text: str, words: list[str] | None = None) -> bool:
+def words_in(text: str) -> Words:
+    words: Words = []
+    for match in NAMES.finditer(text.lower()):
+        parts = [part for part in match.group(0).split("_") if part]
+        last = len(parts) - 1
+        words.extend((part, index == 0, index == last) for index, part in enumerate(parts))
+    return words
+
+
+def _match_at(found: Matcher, words: Words, start: int) -> bool:
+    if not words[start][1]:
+        return False
+    count = len(words)
+    for size in range(1, min(found.longest, count - start) + 1):
+        end = start + size - 1
+        if words[end][2] and tuple(w for w, _, _ in words[start : end + 1]) in found.grams:
+            return True
+    return False
+
+
+def has(phrases: Phrases, text: str, words: Words | None = None) -> bool:
     """Whether ``text`` holds one of the phrases (``words``: the text's words, if known)."""
     found = matcher(phrases)
     substrings = found.substrings(text)
@@ -82,12 +104,7 @@ def has(phrases: Phrases, text: str, words: list[str] | None = None) -> bool:
     if not found.grams:
         return False
     words = words_in(text) if words is None else words
-    count = len(words)
-    for start in range(count):
-        for size in range(1, min(found.longest, count - start) + 1):
-            if tuple(words[start : start + size]) in found.grams:
-                return True
-    return False
+    return any(_match_at(found, words, start) for start in range(len(words)))
 
 
 def position(phrases: Phrases, text: str) -> int | None:
@@ -96,24 +113,34 @@ def position(phrases: Phrases, text: str) -> int | None:
     return _position(matcher(phrases), lowered, _spans(lowered))
 
 
-def _spans(lowered: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(0)) for m in WORDS.finditer(lowered)]
+def _spans(lowered: str) -> tuple[list[int], Words]:
+    starts: list[int] = []
+    words: Words = []
+    for match in NAMES.finditer(lowered):
+        offset = match.start()
+        parts = match.group(0).split("_")
+        last = len(parts) - 1
+        for index, part in enumerate(parts):
+            if part:
+                starts.append(offset)
+                words.append((part, index == 0, index == last))
+            offset += len(part) + 1
+    return starts, words
 
 
-def _position(found: Matcher, lowered: str, spans: list[tuple[int, str]]) -> int | None:
+def _position(found: Matcher, lowered: str, spans: tuple[list[int], Words]) -> int | None:
     best: int | None = None
     for phrase in found.substrings(lowered):
         at = lowered.find(phrase)
         if at >= 0 and (best is None or at < best):
             best = at
     if found.grams:
-        count = len(spans)
-        for start in range(count):
-            if best is not None and spans[start][0] >= best:
+        starts, words = spans
+        for start in range(len(words)):
+            if best is not None and starts[start] >= best:
                 break
-            for size in range(1, min(found.longest, count - start) + 1):
-                if tuple(word for _, word in spans[start : start + size]) in found.grams:
-                    return spans[start][0]
+            if _match_at(found, words, start):
+                return starts[start]
     return best
 
 
