@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run test lint
 
@@ -13,8 +15,12 @@ $(BIN)/reports-service: pyproject.toml
 
 install: $(BIN)/reports-service
 
+# The database (default ./data/reports.sqlite3, or REPORTS_DATABASE_URL) is created or upgraded,
+# the two example reports are stored in project "examples" (once), then the API serves.
 run: install
-	$(BIN)/reports-service parse examples/*.md
+	$(BIN)/reports-service db upgrade
+	$(BIN)/reports-service load-examples
+	$(BIN)/reports-service serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -22,5 +28,7 @@ lint: install
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test; make treats every non-zero exit as failure.
+# DB and API tests run on SQLite and on PostgreSQL (REPORTS_TEST_POSTGRES_URL, default the local
+# server); with REPORTS_REQUIRE_POSTGRES=1 (CI) a skipped PostgreSQL test fails the run.
 test: lint
 	$(BIN)/pytest

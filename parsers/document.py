@@ -45,15 +45,18 @@ class Inline:
 
 
 def render_inline(token: Token | None) -> Inline:
+    if token is None:
+        return Inline()
+    children = token.children
+    if not children:
+        return Inline(text=token.content)
+    if len(children) == 1 and children[0].type == "text":
+        return Inline(text=children[0].content)  # the common case: plain text, nothing to track
     result = Inline()
-    if token is None or not token.children:
-        if token is not None:
-            result.text = token.content
-        return result
     parts: list[str] = []
     strong_start: list[int] = []
     struck_start: list[int] = []
-    for child in token.children:
+    for child in children:
         kind = child.type
         if kind == "text":
             parts.append(child.content)
@@ -128,6 +131,8 @@ class ListItem:
     ordered: bool
     parent: ListItem | None
     checkbox: bool | None = None  # True checked, False unchecked, None no box
+    #: the paragraph just before the outermost list ("**Before (Session 11):**"), if any
+    intro: str = ""
     blocks: list[Block] = field(default_factory=list)
     children: list[ListItem] = field(default_factory=list)
 
@@ -151,10 +156,8 @@ class ListItem:
 class TableRow:
     line: int
     cells: list[Inline]
-
-    @property
-    def texts(self) -> list[str]:
-        return [cell.text.strip() for cell in self.cells]
+    #: stripped text of each cell, filled in once the row is read (extractors ask often)
+    texts: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -181,8 +184,11 @@ class Document:
     vocab: Vocabulary = field(default_factory=default_vocabulary)
     #: soft problems found while reading; extractors add theirs with :meth:`issue`
     issues: list[ParseIssue] = field(default_factory=list)
-    #: per-document memo for extractors, keyed by extractor ("files.heading", ...): values
-    #: computed per section or block once, so that extractors stay linear in the document
+    #: what earlier extractors in the registry found, by field name (gates read coverage)
+    found: dict[str, Any] = field(default_factory=dict)
+    #: per-document memo for answers several extractors need (e.g. each table's kind), and
+    #: for values an extractor computes once per section or block to stay linear; keys are
+    #: prefixed by the extractor ("files.heading", "blockers.roles", ...)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     #: lazily built indexes (see :meth:`blocks_in`, :meth:`subsections`, :meth:`lead_in`)
     _by_section: dict[int | None, list[Block]] | None = field(default=None, repr=False)
@@ -192,10 +198,29 @@ class Document:
     def issue(self, line: int | None, message: str) -> None:
         self.issues.append(ParseIssue(line=line, message=message))
 
+    @property
+    def title_section(self) -> int | None:
+        """Index of the section that is the report's title (its first heading, at level 1)."""
+        if self.sections and self.sections[0].level == 1:
+            return 0
+        return None
+
     def section_path(self, block: Block) -> tuple[str, ...]:
         if block.section is None:
             return ()
         return self.sections[block.section].path
+
+    def heading_path(self, block: Block) -> tuple[str, ...]:
+        """Section titles above ``block`` without the report's title heading."""
+        if block.section is None:
+            return ()
+        section = self.sections[block.section]
+        root = section
+        while root.parent is not None:
+            root = self.sections[root.parent]
+        if root.index == 0 and self.title_section == 0:
+            return section.path[1:]
+        return section.path
 
     def section_of(self, block: Block) -> Section | None:
         return None if block.section is None else self.sections[block.section]
@@ -296,6 +321,7 @@ def _read_table(tokens: list[Token], start: int) -> tuple[Table, int]:
                 header.append(cell)
             elif current is not None:
                 current.cells.append(cell)
+                current.texts.append(cell.text.strip())
         index += 1
     return table, index
 
@@ -313,6 +339,7 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
     list_stack: list[bool] = []  # ordered?
     quote_depth = 0
     current_section: int | None = None
+    list_intro = ""
 
     index = 0
     while index < len(tokens):
@@ -353,6 +380,15 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
             )
             index += 2
         elif kind in ("bullet_list_open", "ordered_list_open"):
+            if not item_stack:
+                previous = blocks[-1] if blocks else None
+                list_intro = (
+                    previous.text
+                    if previous is not None
+                    and previous.kind == "paragraph"
+                    and previous.item is None
+                    else ""
+                )
             list_stack.append(kind == "ordered_list_open")
         elif kind in ("bullet_list_close", "ordered_list_close"):
             if list_stack:
@@ -364,6 +400,7 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
                 depth=len(list_stack),
                 ordered=bool(list_stack and list_stack[-1]),
                 parent=parent_item,
+                intro=list_intro,
             )
             if parent_item is not None:
                 parent_item.children.append(list_item)

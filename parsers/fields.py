@@ -16,6 +16,7 @@ from parsers.document import Block, Document
 
 # "Label: value" inside one line; the label is short and does not look like a sentence.
 FIELD_LINE = re.compile(r"^[\s>*\-+•·]*([^:：\n|]{1,48}?)\s*[:：]\s*(.*)$")
+TIME_OF_DAY = re.compile(r"^\d{1,2}:\d{2}$")
 URL_START = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -35,7 +36,7 @@ def split_field(text: str) -> tuple[str, str] | None:
     label, value = match.group(1).strip(), match.group(2).strip()
     if not label or URL_START.match(text.strip()) or label.count(" ") > 6:
         return None
-    if label[-1:].isdigit() and value[:1].isdigit():  # a time such as 10:23
+    if TIME_OF_DAY.match(f"{label}:{value[:2]}"):  # a time such as 10:23, not a field
         return None
     return label, value
 
@@ -74,14 +75,15 @@ def table_fields(block: Block) -> Iterator[Field]:
 def front_matter_fields(doc: Document) -> Iterator[Field]:
     data: dict[str, Any] = doc.front_matter or {}
     for key, value in data.items():
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            yield Field(
-                str(key), str(value), _front_matter_line(doc, str(key)), None, "front_matter"
-            )
+        line = _front_matter_line(doc, str(key))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # YAML reads `plan: 01` as 1; keep what the report wrote
+            raw = doc.lines[line - 1].split(":", 1)[-1].strip().strip("'\"")
+            yield Field(str(key), raw or str(value), line, None, "front_matter")
+        elif isinstance(value, str):
+            yield Field(str(key), value, line, None, "front_matter")
         elif hasattr(value, "isoformat"):  # YAML dates and datetimes
-            yield Field(
-                str(key), value.isoformat(), _front_matter_line(doc, str(key)), None, "front_matter"
-            )
+            yield Field(str(key), value.isoformat(), line, None, "front_matter")
 
 
 def _front_matter_line(doc: Document, key: str) -> int:

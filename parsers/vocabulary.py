@@ -35,6 +35,7 @@ GROUPS = (
     "commands",
     "severity",
     "months",
+    "gates",
 )
 
 
@@ -48,13 +49,37 @@ def _phrase_pattern(phrase: str) -> str:
     return f"{start}{escaped}{end}"
 
 
+TOKEN = re.compile(r"[^\W_]+")
+
+
+def _is_literal(phrase: str) -> bool:
+    """Phrases matched as plain substrings: marks and symbols (``✅``, ``[x]``) and words in
+    scripts written without spaces."""
+    return NO_SPACE_SCRIPT.search(phrase) is not None or TOKEN.search(phrase) is None
+
+
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Lower-cased word tokens of ``text`` with their positions (memoised: the same cell or
+    heading is asked about by many roles)."""
+    return tuple((m.group(0).lower(), m.start(), m.end()) for m in TOKEN.finditer(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Phrases:
-    """A role's phrases with one compiled matcher (longest phrases tried first)."""
+    """A role's phrases. ``found`` and ``first_match`` look word phrases up by their word
+    sequence (a set lookup per n-gram: linear in the text, whatever the vocabulary's size)
+    and symbol phrases as substrings; ``pattern`` serves the rare callers that rewrite text."""
 
     phrases: tuple[str, ...]
     pattern: re.Pattern[str] | None = field(default=None, compare=False)
     labels: frozenset[str] = field(default=frozenset(), compare=False)
+    word_phrases: frozenset[str] = field(default=frozenset(), compare=False)
+    literals: tuple[str, ...] = field(default=(), compare=False)
+    longest: int = field(default=0, compare=False)
+    #: first word of every word phrase: n-grams are built only where one starts
+    first_words: frozenset[str] = field(default=frozenset(), compare=False)
+    literal_pattern: re.Pattern[str] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> Phrases:
@@ -63,19 +88,67 @@ class Phrases:
             return cls(())
         alternatives = "|".join(_phrase_pattern(p) for p in reversed(unique))
         labels = frozenset(normalise_label(p) or p for p in unique)
-        return cls(unique, re.compile(alternatives, re.IGNORECASE), labels)
+        literals = tuple(p for p in unique if _is_literal(p))
+        words = frozenset(
+            " ".join(token for token, _, _ in tokens(p)) for p in unique if not _is_literal(p)
+        )
+        longest = max((len(w.split()) for w in words), default=0)
+        first_words = frozenset(w.split()[0] for w in words if w)
+        literal_pattern = (
+            re.compile("|".join(re.escape(p) for p in sorted(literals, key=len, reverse=True)))
+            if literals
+            else None
+        )
+        return cls(
+            unique,
+            re.compile(alternatives, re.IGNORECASE),
+            labels,
+            words,
+            literals,
+            longest,
+            first_words,
+            literal_pattern,
+        )
+
+    def first_match(self, text: str) -> tuple[int, int] | None:
+        """(start, end) of the earliest phrase in ``text`` (longest on ties), or None."""
+        best: tuple[int, int] | None = None
+        if self.literal_pattern is not None:
+            match = self.literal_pattern.search(text.lower())
+            if match is not None:
+                best = (match.start(), match.end())
+        if self.word_phrases:
+            words = tokens(text)
+            first_words = self.first_words
+            for i in range(len(words)):
+                if best is not None and words[i][1] > best[0]:
+                    break
+                if words[i][0] not in first_words:
+                    continue
+                for n in range(min(self.longest, len(words) - i), 0, -1):
+                    if n == 1:
+                        key = words[i][0]
+                    else:
+                        key = " ".join(token for token, _, _ in words[i : i + n])
+                    if key in self.word_phrases:
+                        span = (words[i][1], words[i + n - 1][2])
+                        if best is None or (span[0], -span[1]) < (best[0], -best[1]):
+                            best = span
+                        break
+        return best
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.pattern is not None else None
 
     def found(self, text: str) -> bool:
-        return self.pattern is not None and self.pattern.search(text) is not None
+        return bool(self.phrases) and self.first_match(text) is not None
 
     def exact(self, text: str) -> bool:
         """The whole text (trimmed of marks and punctuation) is one of the phrases."""
         return normalise_label(text) in self.labels
 
 
+@lru_cache(maxsize=8192)
 def normalise_label(text: str) -> str:
     """A label reduced to its words: case, markup, marks and separators do not count."""
     text = re.sub(r"[*_`#:：>\[\]()（）|\-]+", " ", text.lower())
@@ -83,12 +156,26 @@ def normalise_label(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .")
 
 
+EMPTY = Phrases(())
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     groups: Mapping[str, Mapping[str, Phrases]]
+    #: (group, role) -> phrases, flattened once: extractors ask for roles in tight loops
+    flat: Mapping[tuple[str, str], Phrases] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.flat:
+            flat = {
+                (group, role): phrases
+                for group, roles in self.groups.items()
+                for role, phrases in roles.items()
+            }
+            object.__setattr__(self, "flat", flat)
 
     def role(self, group: str, role: str) -> Phrases:
-        return self.groups.get(group, {}).get(role, Phrases(()))
+        return self.flat.get((group, role), EMPTY)
 
     def roles(self, group: str) -> Mapping[str, Phrases]:
         return self.groups.get(group, {})
@@ -101,9 +188,9 @@ class Vocabulary:
                 if phrases.exact(text):
                     return role
                 continue
-            match = phrases.search(text)
-            if match is not None:
-                key = (match.start(), -len(match.group(0)), role)
+            span = phrases.first_match(text)
+            if span is not None:
+                key = (span[0], span[0] - span[1], role)
                 if best is None or key < best:
                     best = key
         return best[2] if best else None

@@ -13,9 +13,24 @@ import click
 
 #: command name -> "module:attribute"; the help line is shown without importing the module
 COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("reports_service.commands.db:db", "Database schema: upgrade, downgrade."),
+    "load-examples": (
+        "reports_service.commands.load_examples:load_examples",
+        "Store report files (default: examples/*.md) in the database.",
+    ),
+    "reparse": (
+        "reports_service.commands.reparse:reparse",
+        "Re-parse every stored report with the current parser.",
+    ),
+    "serve": ("reports_service.commands.serve:serve", "Run the HTTP API (uvicorn)."),
+    "token": ("reports_service.commands.token:token", "Project tokens: create, list, revoke."),
     "parse": (
         "reports_service.commands.parse:parse",
         "Parse report files and print what they hold.",
+    ),
+    "lint": (
+        "reports_service.commands.lint:lint",
+        "Check report files against the report format; exit 1 on errors.",
     ),
 }
 
@@ -46,3 +61,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="reports-service")
 def main() -> None:
     """Agent task-report tracking: markdown reports in, gates, coverage, tests and blockers out."""
+
+
+if __name__ == "__main__":
+    main()

@@ -169,6 +169,8 @@ def _section_verdict(doc: Document, section: Section | None) -> bool | None:
     while section is not None:
         title = section.title
         if not (section.parent is None and section.index == 0):
+            if has(vocab.role("sections", "record"), title):
+                return True  # "Timeline of Events": what was done, though "timeline" plans too
             if has(vocab.role("sections", "howto"), title) or has(
                 vocab.role("sections", "not_blockers"), title
             ):

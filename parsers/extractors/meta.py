@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from parsers.document import Document
-from parsers.fields import Field, iter_fields
+from parsers.fields import Field, iter_fields, split_field
 from parsers.models import Meta, ReportKind
 from parsers.vocabulary import Vocabulary, normalise_label
 
@@ -27,7 +27,14 @@ WORD_DATE_MDY = re.compile(r"([^\W\d_]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s
 WORD_DATE_DMY = re.compile(
     r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?([^\W\d_]{3,12})\.?,?\s+(?:de\s+)?(\d{4})"
 )
+NUMBERED = re.compile(r"\s*[#№]?\s*\d")
 NUMBER = re.compile(r"(?<![\w.])#?([A-Za-z]?\d+(?:\.\d+)*)(?![\d])")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{0,300}\)")
+FALLBACK_LINES = 40
+FOOTER_LINES = 15
+DATE_KEY = re.compile(r"(?:_at|_on|date)$", re.IGNORECASE)
+SIGNED_BY = re.compile(r"^([A-Za-z]+(?: [a-z]+)? (?:by|with))\s+(\S.{1,60})$")
+ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)\b")
 PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 PARENTHETICAL_MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
 
@@ -73,6 +80,13 @@ def parse_date(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+def first_section_end(doc: Document, after: int) -> int:
+    """Last line of the section that starts right after the header (its first heading)."""
+    headings = [b.line for b in doc.blocks if b.kind == "heading" and b.level <= 3]
+    later = [line for line in headings if line > after + 1]
+    return later[0] - 1 if later else len(doc.lines)
+
+
 def header_end(doc: Document) -> int:
     """Last line of the header area: before the first heading that follows a body block."""
     seen_content = False
@@ -85,6 +99,8 @@ def header_end(doc: Document) -> int:
 
 
 def _sequence_number(value: str) -> str | None:
+    if ORDINAL.match(value.strip()):
+        return None  # "6th consecutive session" counts sessions; it numbers none
     if ISO_DATE.search(value):
         value = ISO_DATE.sub(" ", value)
     match = NUMBER.search(value)
@@ -100,19 +116,27 @@ def sequence_from_title(title: str, vocab: Vocabulary) -> str | None:
         if not phrase.isalpha() or len(phrase) < 3:
             continue
         pattern = re.compile(
-            rf"(?<![\w]){re.escape(phrase)}\s*[-#№:]?\s*([Ww]?\d+)(?![\d-])", re.IGNORECASE
+            rf"(?<![\w]){re.escape(phrase)}\s*[-#№:]?\s*([A-Za-z]?\d+)(?![\d-])", re.IGNORECASE
         )
         match = pattern.search(title)
         if match:
-            return match.group(1).lstrip("Ww")
+            return match.group(1).lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
     leading = re.match(r"^(\d{2,})\s*[·.\-:]\s", title)
     return leading.group(1) if leading else None
 
 
 def kind_of(title: str, status_text: str, vocab: Vocabulary) -> ReportKind:
-    for kind in KIND_ORDER:
-        if vocab.role("kinds", kind).found(title):
-            return kind
+    """The kind word that comes first in the title ("Remediation — Status Report" is a
+    remediation; "Progress - ... Achieved!" a status report)."""
+    best: tuple[int, int, ReportKind] | None = None
+    for order, kind in enumerate(KIND_ORDER):
+        span = vocab.role("kinds", kind).first_match(title)
+        if span is not None and NUMBERED.match(title, span[1]):
+            continue  # "Plan 02", "Phase 1 Plan 01": an identifier, not the report's kind
+        if span is not None and (best is None or (span[0], order) < best[:2]):
+            best = (span[0], order, kind)
+    if best is not None:
+        return best[2]
     if vocab.role("kinds", "other").found(title):
         return "other"
     if status_text and vocab.role("status", "pass").found(status_text):
@@ -143,6 +167,49 @@ def _clean_value(value: str) -> str:
     return value.strip().strip("*_").strip().rstrip(".").strip()
 
 
+def _leading_date(doc: Document) -> str | None:
+    """``> Updated 2026-06-07.``: a header line opening with a date word and a date."""
+    dates = doc.vocab.role("meta", "date")
+    for raw in doc.lines[:FALLBACK_LINES]:
+        text = raw.strip().lstrip(">*_ ")
+        words = text.split()
+        if words and dates.exact(words[0]):
+            found = parse_date(text[:60], doc.vocab)
+            if found:
+                return found
+    return None
+
+
+def _field_role(field: Field, vocab: Vocabulary) -> str | None:
+    role = vocab.first_role("meta", field.label, exact=True) or vocab.first_role(
+        "meta", PARENTHESES.sub("", field.label), exact=True
+    )
+    if role is None and parse_date(field.value[:40], vocab) is not None:
+        # "Last updated", "生成日期", "audited_at": any label holding a date word, with a date
+        label = field.label.replace("_", " ")
+        if vocab.role("meta", "date").found(label) or DATE_KEY.search(field.label):
+            role = "date"
+    return role
+
+
+def _footer_fields(doc: Document) -> list[Field]:
+    """Sign-off lines at the end (``**Reviewed by**: ...``, ``_Verifier: Claude_``,
+    ``Powered by Copilot``): where many reports name their author."""
+    start = max(0, len(doc.lines) - FOOTER_LINES)
+    found: list[Field] = []
+    for offset, raw in enumerate(doc.lines[start:], start=start + 1):
+        text = MARKDOWN_LINK.sub(r"\1", raw.strip())  # "[Claude Code](https://...)"
+        text = text.strip("*_>").replace("**", "").replace("__", "").strip("*_ ")
+        parsed = split_field(text)
+        if parsed is None:
+            signed = SIGNED_BY.match(text)
+            if signed is None:
+                continue
+            parsed = (signed.group(1), signed.group(2))
+        found.append(Field(parsed[0], TRAILING_MARKS.sub("", parsed[1]), offset, None, "line"))
+    return found
+
+
 def extract_meta(doc: Document) -> Meta:
     vocab = doc.vocab
     meta = Meta()
@@ -157,18 +224,24 @@ def extract_meta(doc: Document) -> Meta:
     fields: dict[str, Field] = {}
     status_text = ""
     limit = header_end(doc)
-    for field in iter_fields(doc, until_line=limit):
-        role = vocab.first_role("meta", field.label, exact=True) or vocab.first_role(
-            "meta", PARENTHESES.sub("", field.label), exact=True
-        )
+    date_limit = min(first_section_end(doc, limit), FALLBACK_LINES)
+    for field in iter_fields(doc, until_line=max(limit, date_limit)):
+        role = _field_role(field, vocab)
         if role is None or not field.value.strip():
             continue
         if role == "status":
             status_text = status_text or field.value
             continue
-        fields.setdefault(role, field)
+        if field.line > limit and role != "date":
+            continue  # past the header only a date in the first section ("## Run / Date: ...")
         if role == "date" and parse_date(field.value, vocab) is None:
-            del fields[role]
+            continue
+        if role == "sequence" and _sequence_number(_clean_value(field.value)) is None:
+            continue
+        fields.setdefault(role, field)
+    for field in _footer_fields(doc):
+        if _field_role(field, vocab) == "author" and field.value.strip():
+            fields.setdefault("author", field)
 
     front = doc.front_matter or {}
     planning = "phase" in front and "plan" in front
@@ -201,10 +274,15 @@ def extract_meta(doc: Document) -> Meta:
                 meta.date = parse_date(str(front[key]), vocab)
                 if meta.date:
                     break
+    if meta.date is None and meta.title:
+        meta.date = parse_date(meta.title, vocab)  # "Session 2025-12-08 Restart #3"
+    if meta.date is None:
+        meta.date = _leading_date(doc)
     if meta.title:
         if meta.sequence is None:
             meta.sequence = sequence_from_title(meta.title, vocab)
         if meta.scope is None:
             meta.scope = scope_from_title(meta.title, vocab)
-    meta.kind = kind_of(meta.title or "", status_text, vocab)
+    declared = " ".join(str(front.get(key, "")) for key in ("kind", "type", "doc_type"))
+    meta.kind = kind_of(f"{meta.title or ''} {declared}".strip(), status_text, vocab)
     return meta

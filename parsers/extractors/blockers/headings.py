@@ -27,6 +27,8 @@ def section_role(title: str, vocab: Vocabulary) -> str | None:
     def found(role: str) -> bool:
         return role in sections and has(sections[role], title, words)
 
+    if found("record"):
+        return None  # "Timeline of Events": a record, whatever plan words it holds
     if found("not_blockers") or found("howto"):
         return NOT
     if found("resolved"):

@@ -125,7 +125,7 @@ def section_verdict(doc: Document, section: Section | None) -> Verdict | None:
         verdict = _title_verdict(doc, title, is_title)
         if verdict is not None:
             return verdict
-        if not is_title:
+        if not is_title and not has(vocab.role("sections", "record"), title):
             if any(has(vocab.role("sections", r), title) for r in ("howto", "baseline")):
                 fallback = HARD_REJECT
             elif fallback is None and any(

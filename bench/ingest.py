@@ -1,0 +1,136 @@
+"""Ingest throughput: the corpus POSTed over HTTP to a real server process by N concurrent clients.
+
+    .venv/bin/python bench/ingest.py [CORPUS_DIR] [--clients 1 4 16] [--database-url URL]
+
+Prints, for each N, reports/s and the ratio of the per-report ingest time (wall time / reports)
+to the bare parse time per report measured in the same run (target: <= 1.30, i.e. HTTP + DB add
+at most 30%). Each run posts into a project of its own, so nothing is answered as a duplicate;
+an untimed pass first warms the server up.
+The server is one uvicorn process on a free loopback port; the default database is a fresh SQLite
+file in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from db.engine import create_engine, session_factory
+from db.migrate import upgrade
+from db.tokens import create_token
+from parsers import parse_report
+from reports_service.devserver import server_process
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "reports"
+
+
+def bare_parse_seconds(texts: list[str], rounds: int) -> float:
+    """Median over ``rounds`` of the time to parse every text once, divided per report."""
+    timings = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for text in texts:
+            parse_report(text)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) / len(texts)
+
+
+async def make_token(database_url: str, project: str) -> str:
+    engine = create_engine(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return (await create_token(session, project, label="bench"))[1]
+    finally:
+        await engine.dispose()
+
+
+async def post_all(
+    base: str, project: str, token: str, bodies: list[bytes], clients: int
+) -> tuple[float, dict[int, int]]:
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    statuses: dict[int, int] = {}
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/markdown"}
+    url = f"{base}/api/projects/{project}/reports"
+    async with httpx.AsyncClient(
+        timeout=120, limits=httpx.Limits(max_connections=clients)
+    ) as client:
+        (await client.get(f"{base}/health")).raise_for_status()  # the server is up and warm
+
+        async def worker() -> None:
+            while not queue.empty():
+                body = queue.get_nowait()
+                response = await client.post(url, content=body, headers=headers)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        return time.perf_counter() - start, statuses
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--parse-rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    paths = sorted(args.corpus.glob("*.md"))
+    if not paths:
+        sys.exit(f"no *.md reports in {args.corpus}")
+    bodies = [path.read_bytes() for path in paths]
+    texts = [body.decode("utf-8-sig") for body in bodies]
+    distinct = len(set(bodies))
+
+    with tempfile.TemporaryDirectory() as directory:
+        database_url = args.database_url or f"sqlite+aiosqlite:///{directory}/bench.sqlite3"
+        upgrade(database_url)
+        parse_per_report = bare_parse_seconds(texts, args.parse_rounds)
+        print(
+            f"corpus: {len(paths)} reports ({distinct} distinct), "
+            f"{sum(map(len, bodies)) / 1024:.0f} KiB"
+        )
+        print(
+            f"database: {database_url.split(':')[0]}, python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} cores"
+        )
+        print(
+            f"bare parse: {parse_per_report * 1000:.2f} ms/report "
+            f"({1 / parse_per_report:.0f} reports/s)"
+        )
+        print(f"{'clients':>7}  {'reports/s':>9}  {'ms/report':>9}  {'ingest/parse':>12}  statuses")
+        with server_process(database_url, Path(directory) / "server.log") as base:
+            # one untimed pass first: connection pools, prepared statements and caches warm up
+            warm = f"bench-warmup-{uuid.uuid4().hex[:8]}"
+            asyncio.run(
+                post_all(base, warm, asyncio.run(make_token(database_url, warm)), bodies, 4)
+            )
+            for clients in args.clients:
+                project = f"bench-{clients}-{uuid.uuid4().hex[:8]}"
+                token = asyncio.run(make_token(database_url, project))
+                elapsed, statuses = asyncio.run(post_all(base, project, token, bodies, clients))
+                per_report = elapsed / len(bodies)
+                print(
+                    f"{clients:>7}  {len(bodies) / elapsed:>9.1f}  {per_report * 1000:>9.2f}  "
+                    f"{per_report / parse_per_report:>12.2f}  {dict(sorted(statuses.items()))}"
+                )
+                if statuses.get(201, 0) != distinct or any(code >= 500 for code in statuses):
+                    sys.exit(f"unexpected statuses {statuses}: see the server log")
+
+
+if __name__ == "__main__":
+    main()

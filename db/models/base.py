@@ -1,0 +1,17 @@
+"""Shared metadata: one naming convention, so migrations name constraints alike on every DB."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLModel keeps one MetaData for every table class; give it the convention before any table exists.
+metadata = SQLModel.metadata
+metadata.naming_convention = NAMING_CONVENTION

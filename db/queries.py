@@ -1,0 +1,225 @@
+"""Read queries: small functions that take the session and return read schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import defer
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import (
+    Blocker,
+    BlockerRead,
+    CoverageFigure,
+    CoverageFigureRead,
+    Gate,
+    GateRead,
+    Project,
+    ProjectRead,
+    Report,
+    ReportRead,
+    ReportRef,
+)
+
+ReadT = TypeVar("ReadT", bound=SQLModel)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFilters:
+    since: dt.datetime | None = None  #: received at or after
+    until: dt.datetime | None = None  #: received before
+    date_from: dt.date | None = None  #: the report's own date, inclusive
+    date_to: dt.date | None = None
+    agent: str | None = None
+    kind: str | None = None
+
+
+async def list_projects(session: AsyncSession) -> list[ProjectRead]:
+    statement = (
+        select(Project, func.count(col(Report.id)), func.max(col(Report.received_at)))
+        .join(Report, col(Report.project_id) == col(Project.id), isouter=True)
+        .group_by(col(Project.id))
+        .order_by(col(Project.name))
+    )
+    projects = []
+    for project, count, last in await session.exec(statement):
+        projects.append(
+            ProjectRead(
+                name=project.name,
+                created_at=project.created_at,
+                reports=count,
+                last_report_at=_aware(last),
+            )
+        )
+    return projects
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """Aggregates bypass the column type: give SQLite's naive UTC values their zone."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def report_read(report: Report, project: str) -> ReportRead:
+    return ReportRead.model_validate(report, update={"project": project})
+
+
+async def list_reports(
+    session: AsyncSession, project: Project, filters: ReportFilters, limit: int, offset: int
+) -> tuple[list[ReportRead], int]:
+    """One page of a project's reports, newest first, and how many match in all."""
+    conditions: list[ColumnElement[bool]] = [col(Report.project_id) == project.id]
+    if filters.since is not None:
+        conditions.append(col(Report.received_at) >= filters.since)
+    if filters.until is not None:
+        conditions.append(col(Report.received_at) < filters.until)
+    if filters.date_from is not None:
+        conditions.append(col(Report.report_date) >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(col(Report.report_date) <= filters.date_to)
+    if filters.agent is not None:
+        conditions.append(col(Report.agent) == filters.agent)
+    if filters.kind is not None:
+        conditions.append(col(Report.kind) == filters.kind)
+    total = (await session.exec(select(func.count(col(Report.id))).where(*conditions))).one()
+    statement = (
+        select(Report)
+        .options(defer(cast(Any, Report.raw)))
+        .where(*conditions)
+        .order_by(col(Report.id).desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    reports = [report_read(report, project.name) for report in await session.exec(statement)]
+    return reports, total
+
+
+async def get_report(session: AsyncSession, project: Project, report_id: int) -> Report | None:
+    statement = select(Report).where(Report.id == report_id, Report.project_id == project.id)
+    return (await session.exec(statement)).first()
+
+
+async def _latest_per_key(
+    session: AsyncSession,
+    table: Any,
+    read: type[ReadT],
+    *,
+    project_id: int | None,
+    keep: ColumnElement[bool] | None,
+    partition: tuple[Any, ...] = (),
+    limit: int,
+    offset: int,
+) -> tuple[list[ReadT], int]:
+    """For each item key in each project, its latest mention (latest report), filtered by ``keep``.
+
+    "Latest" is arrival order. Grouping into remediations and fuzzier matching come later; this is
+    the exact-key view: a gate failing in the newest report that names it, a blocker not yet said
+    to be resolved, the newest figure for a coverage scope.
+    """
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(col(Report.project_id), table.key, *partition),
+            order_by=(col(Report.id).desc(), table.position),
+        )
+        .label("rank")
+    )
+    ranked_statement = select(table.id.label("item_id"), rank).join(
+        Report, col(Report.id) == table.report_id
+    )
+    if project_id is not None:
+        ranked_statement = ranked_statement.where(col(Report.project_id) == project_id)
+    ranked = ranked_statement.subquery()
+    conditions: list[ColumnElement[bool]] = [ranked.c.rank == 1]
+    if keep is not None:
+        conditions.append(keep)
+    statement = (
+        sa.select(  # sqlmodel's select takes at most four columns
+            table,
+            col(Report.id),
+            col(Report.title),
+            col(Report.date),
+            col(Report.received_at),
+            col(Report.agent),
+            col(Project.name),
+        )
+        .join(ranked, ranked.c.item_id == table.id)
+        .join(Report, col(Report.id) == table.report_id)
+        .join(Project, col(Project.id) == col(Report.project_id))
+        .where(*conditions)
+    )
+    total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
+    page: Any = (
+        statement.order_by(col(Project.name), col(Report.id), table.position)
+        .limit(limit)
+        .offset(offset)
+    )
+    items = []
+    for item, report_id, title, date, received_at, agent, project in await session.exec(page):
+        ref = ReportRef(
+            id=report_id,
+            project=project,
+            title=title,
+            date=date,
+            received_at=received_at,
+            agent=agent,
+        )
+        items.append(read.model_validate(item, update={"report": ref}))
+    return items, total
+
+
+async def latest_blockers(
+    session: AsyncSession,
+    project_id: int | None,
+    resolved: bool | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[BlockerRead], int]:
+    """Blockers by their latest mention; ``resolved=False`` gives the open ones."""
+    keep = None if resolved is None else col(Blocker.resolved).is_(resolved)
+    return await _latest_per_key(
+        session,
+        Blocker,
+        BlockerRead,
+        project_id=project_id,
+        keep=keep,
+        limit=limit,
+        offset=offset,
+    )
+
+
+async def failing_gates(
+    session: AsyncSession, project_id: int, limit: int, offset: int
+) -> tuple[list[GateRead], int]:
+    """Gates whose latest observation in the project fails."""
+    return await _latest_per_key(
+        session,
+        Gate,
+        GateRead,
+        project_id=project_id,
+        keep=col(Gate.status) == "fail",
+        limit=limit,
+        offset=offset,
+    )
+
+
+async def latest_coverage(
+    session: AsyncSession, project_id: int, limit: int, offset: int
+) -> tuple[list[CoverageFigureRead], int]:
+    """The latest figure for each coverage scope (and metric) of the project."""
+    return await _latest_per_key(
+        session,
+        CoverageFigure,
+        CoverageFigureRead,
+        project_id=project_id,
+        keep=None,
+        partition=(col(CoverageFigure.metric),),
+        limit=limit,
+        offset=offset,
+    )

@@ -1,0 +1,212 @@
+"""Writing a parsed report and reading it back as a ``ParsedReport``.
+
+``ITEM_TABLES`` maps each list of :class:`parsers.models.ParsedReport` to its table. Storing is
+lossless for everything a database can hold; what it cannot (NUL characters in text, numbers
+beyond 64 bits, infinities) is made storable and noted as a parse issue on the report, while the
+raw markdown keeps the original.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import delete, insert
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import parsers.models as pm
+from db.models import (
+    Blocker,
+    BlockerBase,
+    Command,
+    CommandBase,
+    CoverageFigure,
+    CoverageFigureBase,
+    CoverageForecast,
+    CoverageForecastBase,
+    FileChange,
+    FileChangeBase,
+    Finding,
+    FindingBase,
+    Gate,
+    GateBase,
+    ParseIssue,
+    ParseIssueBase,
+    Report,
+    Section,
+    SectionBase,
+    TestRun,
+    TestRunBase,
+)
+from db.models.items import KEY_MAX
+
+INT64 = 2**63 - 1
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTable:
+    field: str  #: the ParsedReport list
+    model: type[pm.Item]  #: the parser's item model
+    base: type[SQLModel]  #: the table's XBase: exactly the parser's fields
+    table: type[SQLModel]
+    key_of: str | None = None  #: the field whose normalised text is stored as ``key``
+
+
+ITEM_TABLES: tuple[ItemTable, ...] = (
+    ItemTable("gates", pm.Gate, GateBase, Gate, key_of="name"),
+    ItemTable("coverage", pm.CoverageFigure, CoverageFigureBase, CoverageFigure, key_of="scope"),
+    ItemTable("coverage_forecasts", pm.CoverageForecast, CoverageForecastBase, CoverageForecast),
+    ItemTable("tests", pm.TestRun, TestRunBase, TestRun),
+    ItemTable("files_changed", pm.FileChange, FileChangeBase, FileChange),
+    ItemTable("blockers", pm.Blocker, BlockerBase, Blocker, key_of="text"),
+    ItemTable("commands", pm.Command, CommandBase, Command),
+    ItemTable("sections", pm.Section, SectionBase, Section),
+    ItemTable("findings", pm.Finding, FindingBase, Finding),
+    # last: written after the others, with the notes made while storing them
+    ItemTable("issues", pm.ParseIssue, ParseIssueBase, ParseIssue),
+)
+
+META_COLUMNS = ("title", "kind", "author", "date", "sequence", "in_response_to", "scope")
+
+
+def normalise_key(text: str) -> str:
+    """The name of a gate, scope or blocker reduced for matching: case and spacing ignored."""
+    return _SPACES.sub(" ", text).strip().casefold()[:KEY_MAX]
+
+
+class _Storable:
+    """Makes one report's values storable, collecting a parse issue for each change it makes."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def value(self, where: str, value: Any, required: bool) -> tuple[Any, bool]:
+        """(storable value, keep the item)."""
+        if isinstance(value, str) and "\x00" in value:
+            self.notes.append(f"{where}: NUL characters replaced by U+FFFD for storage")
+            return value.replace("\x00", "\ufffd"), True
+        if isinstance(value, bool) or value is None:
+            return value, True
+        if isinstance(value, int) and abs(value) > INT64:
+            self.notes.append(f"{where}: {value} is too large to store")
+            return None, not required
+        if isinstance(value, float) and not math.isfinite(value):
+            self.notes.append(f"{where}: {value} is not a finite number and was not stored")
+            return None, not required
+        return value, True
+
+    def row(self, spec: ItemTable, position: int, item: pm.Item) -> dict[str, Any] | None:
+        values: dict[str, Any] = {}
+        for name, info in spec.base.model_fields.items():
+            where = f"{spec.field}[{position}].{name}"
+            values[name], keep = self.value(where, getattr(item, name), info.is_required())
+            if not keep:
+                return None
+        if spec.key_of is not None:
+            values["key"] = normalise_key(values[spec.key_of])
+        values["position"] = position
+        return values
+
+
+def report_date(date: str | None) -> dt.date | None:
+    if date is None:
+        return None
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        return None
+
+
+def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) -> None:
+    meta = parsed.meta
+    for name in META_COLUMNS:
+        value, _ = storable.value(f"meta.{name}", getattr(meta, name), required=False)
+        setattr(report, name, value)
+    report.report_date = report_date(report.date)
+    report.meta_lines = dict(meta.lines)
+    report.summary = parsed.summary
+    report.parser_version = parsed.parser_version
+
+
+async def _insert_items(
+    session: AsyncSession, report_id: int, parsed: pm.ParsedReport, storable: _Storable
+) -> None:
+    rows: dict[ItemTable, list[dict[str, Any]]] = {}
+    for spec in ITEM_TABLES:
+        items: list[pm.Item] = list(getattr(parsed, spec.field))
+        if spec.field == "issues":
+            continue  # written last, with the notes made while storing the others
+        rows[spec] = [
+            row
+            for position, item in enumerate(items)
+            if (row := storable.row(spec, position, item))
+        ]
+    issues: list[pm.Item] = [
+        *parsed.issues,
+        *(pm.ParseIssue(line=None, message=note) for note in storable.notes),
+    ]
+    issue_spec = ITEM_TABLES[-1]
+    rows[issue_spec] = [
+        row
+        for position, item in enumerate(issues)
+        if (row := storable.row(issue_spec, position, item))
+    ]
+    for spec, values in rows.items():
+        if values:
+            for value in values:
+                value["report_id"] = report_id
+            await session.exec(insert(spec.table), params=values)
+
+
+async def add_report(session: AsyncSession, report: Report, parsed: pm.ParsedReport) -> list[str]:
+    """Add ``report`` (raw, sha256, poster fields set) with ``parsed``'s meta and items; no commit.
+
+    The caller commits, so that the report and its items land in one transaction or not at all.
+    Returns the notes on what had to change to be storable (also stored as parse issues).
+    """
+    storable = _Storable()
+    _apply_meta(report, parsed, storable)
+    session.add(report)
+    await session.flush()
+    if report.id is None:  # pragma: no cover - flush assigns the key
+        raise RuntimeError("the report was not given an id")
+    await _insert_items(session, report.id, parsed, storable)
+    return storable.notes
+
+
+async def replace_parse(session: AsyncSession, report: Report, parsed: pm.ParsedReport) -> None:
+    """Swap a stored report's meta and items for ``parsed`` (the raw markdown is untouched)."""
+    if report.id is None:
+        raise ValueError("the report is not stored")
+    for spec in ITEM_TABLES:
+        await session.exec(delete(spec.table).where(col(spec.table.report_id) == report.id))  # type: ignore[attr-defined]
+    storable = _Storable()
+    _apply_meta(report, parsed, storable)
+    session.add(report)
+    await _insert_items(session, report.id, parsed, storable)
+
+
+async def load_parsed(session: AsyncSession, report: Report) -> pm.ParsedReport:
+    """The stored parse of ``report``, in the parser's own model."""
+    meta = pm.Meta(
+        **{name: getattr(report, name) for name in META_COLUMNS}, lines=report.meta_lines
+    )
+    lists: dict[str, list[BaseModel]] = {}
+    for spec in ITEM_TABLES:
+        table: Any = spec.table
+        rows = await session.exec(
+            select(table).where(table.report_id == report.id).order_by(table.position)
+        )
+        fields = set(spec.base.model_fields)
+        lists[spec.field] = [
+            spec.model.model_validate(row.model_dump(include=fields)) for row in rows
+        ]
+    return pm.ParsedReport(
+        parser_version=report.parser_version, meta=meta, summary=report.summary, **lists
+    )

@@ -1,0 +1,72 @@
+"""``create_app(settings)``: the Litestar application, with nothing built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_INTERNAL_SERVER_ERROR
+
+from db.engine import create_engine, session_factory
+from reports_service.controllers import (
+    BlockerController,
+    ProjectController,
+    ReportController,
+    health,
+)
+from reports_service.controllers.report_format import report_format_schema_endpoint
+from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
+from reports_service.errors import internal_error, too_large
+from reports_service.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The app for ``settings`` (read from the environment when not given)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncGenerator[None, None]:
+        engine = create_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    def provide_settings() -> Settings:
+        return settings
+
+    exception_handlers: dict[int | type[Exception], object] = {
+        HTTP_413_REQUEST_ENTITY_TOO_LARGE: too_large,
+        HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
+    }
+    return Litestar(
+        route_handlers=[
+            health,
+            ProjectController,
+            ReportController,
+            BlockerController,
+            report_format_schema_endpoint,
+        ],
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
+            "db_session": Provide(provide_db_session, use_cache=False),
+            "read_scope": Provide(provide_read_scope),
+        },
+        lifespan=[database],
+        before_send=[close_db_session],
+        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="reports-service",
+            version=version("reports-service"),
+            description="Agent task reports in; gates, coverage, tests and blockers out.",
+            path="/schema",
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,27 @@
+"""``reports-service serve``: the API under uvicorn, schema upgraded first."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from reports_service.commands._database import migrate_if_enabled
+from reports_service.settings import Settings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the service (upgrading the database schema first unless REPORTS_AUTO_MIGRATE=false)."""
+    settings = Settings()
+    migrate_if_enabled(settings)
+    uvicorn.run(
+        "reports_service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

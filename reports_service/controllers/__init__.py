@@ -1,0 +1,8 @@
+"""The HTTP API, one controller per noun."""
+
+from reports_service.controllers.blockers import BlockerController
+from reports_service.controllers.health import health
+from reports_service.controllers.projects import ProjectController
+from reports_service.controllers.reports import ReportController
+
+__all__ = ["BlockerController", "ProjectController", "ReportController", "health"]

@@ -1,0 +1,1 @@
+"""Services join the parser and the database; controllers and commands call them."""

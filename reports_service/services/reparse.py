@@ -1,0 +1,61 @@
+"""Re-parsing stored reports with the current parser, so that parser improvements reach old data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Project, Report
+from db.store import replace_parse
+from parsers import parse_report
+
+
+@dataclass(slots=True)
+class ReparseSummary:
+    reparsed: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def reparse_all(
+    sessions: async_sessionmaker[AsyncSession],
+    project: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ReparseSummary:
+    """Re-parse every stored report (of ``project`` if given), each in its own transaction.
+
+    The raw markdown is read, never written; items and meta are replaced and the parser version
+    updated. A report that fails is listed and the rest go on.
+    """
+    summary = ReparseSummary()
+    async with sessions() as session:
+        statement = select(Report.id)
+        if project is not None:
+            statement = statement.join(Project, col(Project.id) == col(Report.project_id)).where(
+                Project.name == project
+            )
+        ids = [
+            report_id
+            for report_id in await session.exec(statement.order_by(col(Report.id)))
+            if report_id is not None
+        ]
+    for report_id in ids:
+        async with sessions() as session:
+            report = await session.get(Report, report_id)
+            if report is None:  # deleted meanwhile
+                continue
+            try:
+                parsed = parse_report(report.raw.decode("utf-8-sig"))
+                await replace_parse(session, report, parsed)
+                await session.commit()
+            except Exception as exc:  # one bad report must not stop the others
+                await session.rollback()
+                summary.failed.append((report_id, f"{type(exc).__name__}: {exc}"))
+            else:
+                summary.reparsed += 1
+        if progress is not None:
+            progress(1)
+    return summary

@@ -1,0 +1,25 @@
+"""The service's settings: environment variables ``REPORTS_*`` (or ``.env``), with defaults."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from db.settings import DatabaseSettings
+
+MIB = 1024 * 1024
+
+
+class Settings(DatabaseSettings):
+    """Everything configurable. ``REPORTS_DATABASE_URL`` comes from :class:`DatabaseSettings`."""
+
+    max_body_bytes: int = Field(
+        default=MIB, gt=0, description="largest request body accepted; larger gets 413"
+    )
+    reads_require_token: bool = Field(
+        default=False,
+        description="when true, every read needs a project token and sees only that project",
+    )
+    auto_migrate: bool = Field(
+        default=True, description="`serve` upgrades the database schema before it starts"
+    )
+    debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in 500s)")

@@ -1,0 +1,114 @@
+"""Parsing never raises on any text, and no extractor fails quietly on hostile input.
+
+Time is not asserted here (tests hold no timing); ``bench/parse.py`` measures how parse time
+grows with input size, including these adversarial shapes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers import ParsedReport, parse_report
+
+# Fragments that steer generated text into the parser's awkward corners.
+FRAGMENTS = st.sampled_from(
+    [
+        "# Title\n",
+        "## Gates\n",
+        "| Gate | Target | Current | Status |\n",
+        "|---|---|---|---|\n",
+        "| Coverage | ≥70% | 55% | ❌ |\n",
+        "- [x] done\n",
+        "- [ ] todo\n",
+        "  - nested\n",
+        "```bash\n",
+        "```\n",
+        "$ pytest -q\n",
+        "331 passed, 41 failed\n",
+        "**Date:** 2026-02-20\n",
+        "---\nphase: 01\nplan: '02'\n---\n",
+        "Coverage: 31.2% (from 1.7%)\n",
+        "→",
+        "%",
+        "|",
+        "`",
+        "**",
+        "\n",
+        "19.11% < required 30%",
+        "Tests: 3 failed, 120 passed (123)\n",
+        "## Blockers\n- ImportError: x\n",
+        "## Files changed\n- `src/a.py`\n",
+        "1. ",
+        "> ",
+    ]
+)
+MARKDOWNISH = st.lists(st.one_of(FRAGMENTS, st.text(max_size=40)), max_size=60).map("".join)
+
+
+def assert_clean(report: ParsedReport) -> None:
+    assert isinstance(report, ParsedReport)
+    crashes = [issue.message for issue in report.issues if "could not be read" in issue.message]
+    assert crashes == []
+    report.to_schema_dict()  # serialisable
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_any_text_parses(text: str) -> None:
+    assert_clean(parse_report(text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MARKDOWNISH)
+def test_markdown_like_text_parses(text: str) -> None:
+    assert_clean(parse_report(text))
+
+
+def test_binary_looking_text_parses() -> None:
+    text = bytes(range(256)).decode("latin-1") * 200
+    assert_clean(parse_report(text))
+
+
+def test_one_megabyte_report_parses() -> None:
+    block = "## Section\n| Gate | Target | Current | Status |\n|---|---|---|---|\n"
+    block += "| Coverage | ≥70% | 55% | ❌ |\n\n- [x] item with `code` and 12 passed\n\n"
+    text = block * (1_048_576 // len(block) + 1)
+    report = parse_report(text)
+    assert_clean(report)
+    assert len(report.sections) > 1000  # every section read; the restated gate counts once
+
+
+def test_ten_thousand_row_table_parses() -> None:
+    rows = "".join(f"| `src/m{i}.py` | {i % 100}% |\n" for i in range(10_000))
+    report = parse_report("## Coverage\n| File | Coverage |\n|---|---|\n" + rows)
+    assert_clean(report)
+    assert len(report.coverage) >= 100
+
+
+def test_deeply_nested_lists_parse() -> None:
+    text = "".join("  " * depth + "- level\n" for depth in range(10_000))
+    assert_clean(parse_report(text))
+
+
+def test_unclosed_fence_and_runs_of_marks_parse() -> None:
+    text = "```bash\npytest -q\n" + "`" * 50_000 + "|" * 50_000 + "*" * 50_000 + "[" * 20_000
+    assert_clean(parse_report(text))
+
+
+def test_invalid_front_matter_is_an_issue_not_an_error() -> None:
+    report = parse_report("---\nphase: [unclosed\n---\n# Title\n")
+    assert report.meta.title == "Title"
+    assert any("front matter" in issue.message for issue in report.issues)
+    assert report.issues[0].line is not None
+
+
+def test_empty_report_is_an_issue() -> None:
+    report = parse_report("   \n")
+    assert [issue.message for issue in report.issues] == ["the report is empty"]
+
+
+def test_non_str_input_is_refused_clearly() -> None:
+    with pytest.raises(TypeError, match="expects the report as str"):
+        parse_report(b"# bytes")  # type: ignore[arg-type]
