@@ -90,9 +90,12 @@ def text_paths(
         verdict = None
         if note is None and not rejected:
             verdict = lead_verdict(text, token, previous_end, vocab)
-            located = token.located  # "a.py:42" points at code, it does not list a change
+            # "a.py:42" points at code rather than listing a change, unless a heading or label
+            # says how the files listed changed ("Files Modified": "a.py:683-707")
+            located = token.located and (context is None or context.kind is None)
             open_context = context is None or context.changed
-            if verdict is None and open_context and label_before(text, token, previous_end, vocab):
+            labelled = label_before(text, token, previous_end, vocab)
+            if verdict is None and open_context and labelled and not located:
                 verdict = Verdict(True, None)
             if verdict is None and carried is not None and index and continues_run(gap):
                 verdict = None if located else carried
