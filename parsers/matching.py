@@ -31,6 +31,8 @@ class Matcher:
     cjk: tuple[str, ...]
     #: every phrase as written (lower case), for exact look-ups
     words: frozenset[str] = frozenset()
+    #: the first word of every phrase of words: most of a text's words start none
+    firsts: frozenset[str] = frozenset()
 
     def substrings(self, text: str) -> tuple[str, ...]:
         return self.marks + self.cjk if NO_SPACE_SCRIPT.search(text) else self.marks
@@ -65,7 +67,14 @@ def _build(phrases: Phrases) -> Matcher:
         else:
             grams.add(words)
     longest = max((len(g) for g in grams), default=0)
-    return Matcher(frozenset(grams), longest, tuple(marks), tuple(cjk), frozenset(phrases.phrases))
+    return Matcher(
+        frozenset(grams),
+        longest,
+        tuple(marks),
+        tuple(cjk),
+        frozenset(phrases.phrases),
+        frozenset(gram[0] for gram in grams),
+    )
 
 
 #: a text's words, each with whether it opens and closes its ``_``-joined name: phrases match
@@ -74,8 +83,11 @@ Words = list[tuple[str, bool, bool]]
 
 
 def words_in(text: str) -> Words:
+    lowered = text.lower()
+    if "_" not in lowered:
+        return [(word, True, True) for word in WORDS.findall(lowered)]
     words: Words = []
-    for match in NAMES.finditer(text.lower()):
+    for match in NAMES.finditer(lowered):
         parts = [part for part in match.group(0).split("_") if part]
         last = len(parts) - 1
         words.extend((part, index == 0, index == last) for index, part in enumerate(parts))
@@ -83,7 +95,7 @@ def words_in(text: str) -> Words:
 
 
 def _match_at(found: Matcher, words: Words, start: int) -> bool:
-    if not words[start][1]:
+    if not words[start][1] or words[start][0] not in found.firsts:
         return False
     count = len(words)
     for size in range(1, min(found.longest, count - start) + 1):
