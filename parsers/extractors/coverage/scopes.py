@@ -21,7 +21,7 @@ SCOPE_NOISE = re.compile(
 SEQUENCE_LABEL = re.compile(r"^\W*([^\W\d_]+)\s?[#№]?\s?\d+(?:[.\-–]\d+)*\W*$")
 
 
-PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
+PARENS = re.compile(r" ?[(（][^()（）]*[)）]")  # no nested "(": linear on "((((("
 
 
 def _phrases(vocab: Vocabulary, group: str, role: str) -> re.Pattern[str] | None:
