@@ -101,6 +101,10 @@ def iter_fields(doc: Document, until_line: int | None = None) -> Iterator[Field]
     for block in doc.blocks:
         if until_line is not None and block.line > until_line:
             return
+        if block.kind == "heading" and block.level > 1:
+            parsed = split_field(block.text)  # "## Track: tech_debt_20251228"
+            if parsed is not None and parsed[1]:
+                yield Field(parsed[0], parsed[1], block.line, block, "heading")
         if block.kind == "paragraph":
             if previous is not None and previous.kind == "heading" and previous.level > 1:
                 # "## 実行日時" followed by "2025年11月4日 10:23": a heading used as a label

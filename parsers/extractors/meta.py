@@ -30,6 +30,14 @@ WORD_DATE_DMY = re.compile(
 NUMBERED = re.compile(r"\s*[#№]?\s*\d")
 NUMBER = re.compile(r"(?<![\w.])#?([A-Za-z]?\d+(?:\.\d+)*)(?![\d])")
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{0,300}\)")
+# "Phase 8 Task 1.1", "Module 6.5", "Story STAB-1.10": a unit word and its number, repeated
+UNIT_AND_ID = re.compile(
+    r"^(?P<unit>[^\W\d_]{3,12})\s+[A-Z]{0,6}[-_]?\d+(?:[.\-]\d+)*"
+    r"(?:\s+[^\W\d_]{3,12}\s+[A-Z]{0,6}[-_]?\d+(?:[.\-]\d+)*)?"
+)
+LEADING_IDENTIFIER = re.compile(r"^([A-Z][A-Z0-9]{1,10}-\d+(?:\.\d+)*)\s*[:：]")
+IDENTIFIER_TOKEN = re.compile(r"\b[A-Z]{2,}-\d+")
+SEQUENCE_ONLY = re.compile(r"^[^\W\d_]+\s*[#№]?\s*\d+$")
 FALLBACK_LINES = 40
 FOOTER_LINES = 15
 DATE_KEY = re.compile(r"(?:_at|_on|date)$", re.IGNORECASE)
@@ -145,20 +153,44 @@ def kind_of(title: str, status_text: str, vocab: Vocabulary) -> ReportKind:
 
 
 def scope_from_title(title: str, vocab: Vocabulary) -> str | None:
-    """``X - Phase 1 Completion Report`` -> ``X - Phase 1``: a title naming a unit of work,
-    without its report-kind words."""
-    if not vocab.role("meta", "scope").found(title):
-        return None
-    words = title.split()
-    kind_phrases = [vocab.role("kinds", kind) for kind in (*KIND_ORDER, "other")]
-    filler = {"report", "final", "-", "—", "–", ":", "update", "summary"}
-    while words and (
-        words[-1].lower().strip(":-—–") in filler
-        or any(phrases.exact(words[-1]) for phrases in kind_phrases)
-    ):
-        words.pop()
-    scope = " ".join(words).strip(" -—–:")
-    return scope or None
+    """The unit of work a title names, without its report-kind words:
+
+    - ``X - Phase 1 Completion Report`` -> ``X - Phase 1`` (the words before the kind word);
+    - ``Phase 6 Magnetism Visualization Report`` -> ``Phase 6`` (a unit and its number first);
+    - ``GAP-010: Mobile Input Coverage`` -> ``GAP-010`` (an identifier before a colon);
+    - ``Day 13 Summary: PR creation`` -> ``PR creation`` (a session's kind, then its subject).
+    """
+    kind_start = _first_kind_word(title, vocab)
+    units = vocab.role("meta", "scope")
+    if kind_start is not None and kind_start > 0:
+        prefix = title[:kind_start].strip(" -—–:·|")
+        names_unit = units.found(prefix) or IDENTIFIER_TOKEN.search(prefix) is not None
+        only_a_session = SEQUENCE_ONLY.match(prefix) and vocab.role("meta", "sequence").found(
+            prefix
+        )
+        if prefix and names_unit and not only_a_session:
+            return prefix
+        rest = title[kind_start:]
+        colon = rest.find(":")
+        if colon >= 0 and vocab.role("meta", "sequence").found(prefix):
+            subject = rest[colon + 1 :].strip()  # "Day 13 Summary: <subject>"
+            return subject or None
+    lead = UNIT_AND_ID.match(title)
+    if lead is not None and units.exact(lead.group("unit")):
+        return lead.group(0).strip(" -—–:")
+    ident = LEADING_IDENTIFIER.match(title)
+    if ident is not None:
+        return ident.group(1)
+    return None
+
+
+def _first_kind_word(title: str, vocab: Vocabulary) -> int | None:
+    best: int | None = None
+    for kind in (*KIND_ORDER, "other"):
+        span = vocab.role("kinds", kind).first_match(title)
+        if span is not None and not NUMBERED.match(title, span[1]):
+            best = span[0] if best is None else min(best, span[0])
+    return best
 
 
 def _clean_value(value: str) -> str:
@@ -283,6 +315,8 @@ def extract_meta(doc: Document) -> Meta:
             meta.sequence = sequence_from_title(meta.title, vocab)
         if meta.scope is None:
             meta.scope = scope_from_title(meta.title, vocab)
+    if meta.scope is None and "version" in fields:
+        meta.scope = _clean_value(fields["version"].value)  # what the report is about: v0.1
     declared = " ".join(str(front.get(key, "")) for key in ("kind", "type", "doc_type"))
     meta.kind = kind_of(f"{meta.title or ''} {declared}".strip(), status_text, vocab)
     return meta
