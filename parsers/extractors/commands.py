@@ -123,7 +123,8 @@ def fence_commands(
             if len(text.split()) < 2:
                 continue  # a lone word in plain output is a column, not a command
         text = _strip_comment(text)
-        if text and is_command(text, vocab):
+        # a shell prompt says the line was typed, whatever program it runs ("$ mdp patch ...")
+        if text and ((prompted and text[:1].isalnum()) or is_command(text, vocab)):
             commands.append((offset, " ".join(text.split())))
     return commands, comments
 
