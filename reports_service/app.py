@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_INTERNAL_SERVER_ERROR
@@ -14,10 +15,13 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_IN
 from db.engine import create_engine, session_factory
 from reports_service.controllers import (
     BlockerController,
+    DashboardController,
     ProjectController,
     ReportController,
     health,
 )
+from reports_service.dashboard.snapshot import SnapshotCache
+from reports_service.dashboard.templating import static_router, template_config
 from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
 from reports_service.errors import internal_error, too_large
 from reports_service.settings import Settings
@@ -45,7 +49,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
     }
     return Litestar(
-        route_handlers=[health, ProjectController, ReportController, BlockerController],
+        route_handlers=[
+            health,
+            ProjectController,
+            ReportController,
+            BlockerController,
+            DashboardController,
+            static_router(),
+        ],
+        template_config=template_config(),
+        state=State({"dashboard_cache": SnapshotCache(max_age=settings.dashboard_max_age)}),
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
             "db_session": Provide(provide_db_session, use_cache=False),

@@ -1,8 +1,15 @@
 """The HTTP API, one controller per noun."""
 
 from reports_service.controllers.blockers import BlockerController
+from reports_service.controllers.dashboard import DashboardController
 from reports_service.controllers.health import health
 from reports_service.controllers.projects import ProjectController
 from reports_service.controllers.reports import ReportController
 
-__all__ = ["BlockerController", "ProjectController", "ReportController", "health"]
+__all__ = [
+    "BlockerController",
+    "DashboardController",
+    "ProjectController",
+    "ReportController",
+    "health",
+]
