@@ -128,11 +128,7 @@ def board_page(streams: Sequence[Workstream], query: BoardQuery) -> Page[Workstr
         for s in streams
         if (not query.status or s.status == query.status)
         and (not query.agent or query.agent in s.agents)
-        and (
-            not needle
-            or needle in s.name.casefold()
-            or any(needle in (r.title or "").casefold() for r in s.sessions)
-        )
+        and (not needle or needle in s.search_text)
     ]
     key, _ = BOARD_SORTS[query.sort]
     chosen.sort(key=lambda s: s.name.casefold())  # ties in a stable order

@@ -12,9 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
+from markupsafe import Markup
+
 from db.dashboard import GateTally, ReportRow
+from reports_service.dashboard.charts import sparkline
 
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -25,10 +29,15 @@ STATUSES = ("failing", "pending", "passing", "no gates")
 STALLED_AFTER = 3
 #: sessions the board's trend chart shows (the latest ones)
 TREND_SESSIONS = 30
+#: sessions the board lists under each workstream (the latest ones)
+RECENT_SESSIONS = 5
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class Workstream:
+    """One series of sessions. Derived values are computed on first use and then kept: a
+    workstream is not changed once its snapshot is built (only ``open_blockers`` is set then)."""
+
     key: str
     name: str
     sessions: list[ReportRow] = field(default_factory=list)  #: in session order
@@ -39,12 +48,12 @@ class Workstream:
     def latest(self) -> ReportRow:
         return self.sessions[-1]
 
-    @property
+    @cached_property
     def gates(self) -> GateTally | None:
         """The gates of the latest session that reported any."""
         return next((t for t in reversed(self.tallies) if t is not None), None)
 
-    @property
+    @cached_property
     def status(self) -> str:
         gates = self.gates
         if gates is None or gates.total == 0:
@@ -53,7 +62,7 @@ class Workstream:
             return "failing"
         return "passing" if gates.passing == gates.total else "pending"
 
-    @property
+    @cached_property
     def stalled_for(self) -> int:
         """Sessions in a row (latest first) whose passing count did not move, when not green."""
         if self.status in ("passing", "no gates"):
@@ -64,31 +73,54 @@ class Workstream:
             run += 1
         return run if run >= STALLED_AFTER else 0
 
-    @property
+    @cached_property
     def trend(self) -> list[float]:
         """Percentage of gates passing, per session that reported gates (the latest ones)."""
         return [100 * t.passing / t.total for t in self._gated()]
 
-    @property
+    @cached_property
     def trend_statuses(self) -> list[str]:
         return [
             "pass" if t.passing == t.total else "fail" if t.failing else "pending"
             for t in self._gated()
         ]
 
+    @cached_property
+    def search_text(self) -> str:
+        """What the board's text filter looks in: the name and every session's title."""
+        titles = "\n".join(r.title or "" for r in self.sessions)
+        return f"{self.name}\n{titles}".casefold()
+
+    @cached_property
+    def trend_chart(self) -> Markup:
+        """The board's small chart of :attr:`trend`."""
+        return sparkline(
+            self.trend,
+            title=f"Gates passing per session in {self.name}",
+            high=100,
+            unit="%",
+            statuses=self.trend_statuses,
+        )
+
+    @cached_property
+    def recent_sessions(self) -> list[tuple[int, ReportRow]]:
+        """The latest few sessions with their numbers (1-based), newest last."""
+        first = max(len(self.sessions) - RECENT_SESSIONS, 0)
+        return list(enumerate(self.sessions[first:], first + 1))
+
     def _gated(self) -> list[GateTally]:
         gated = [t for t in self.tallies if t is not None and t.total]
         return gated[-TREND_SESSIONS:]
 
-    @property
+    @cached_property
     def agents(self) -> list[str]:
         return sorted({r.agent for r in self.sessions if r.agent})
 
-    @property
+    @cached_property
     def last_date(self) -> dt.date:
         return max(r.report_date or r.received_at.date() for r in self.sessions)
 
-    @property
+    @cached_property
     def passing_ratio(self) -> float:
         gates = self.gates
         return gates.passing / gates.total if gates is not None and gates.total else -1.0
