@@ -31,6 +31,8 @@ from db.models import (
     CoverageForecastBase,
     FileChange,
     FileChangeBase,
+    Finding,
+    FindingBase,
     Gate,
     GateBase,
     ParseIssue,
@@ -65,6 +67,8 @@ ITEM_TABLES: tuple[ItemTable, ...] = (
     ItemTable("blockers", pm.Blocker, BlockerBase, Blocker, key_of="text"),
     ItemTable("commands", pm.Command, CommandBase, Command),
     ItemTable("sections", pm.Section, SectionBase, Section),
+    ItemTable("findings", pm.Finding, FindingBase, Finding),
+    # last: written after the others, with the notes made while storing them
     ItemTable("issues", pm.ParseIssue, ParseIssueBase, ParseIssue),
 )
 
@@ -126,6 +130,7 @@ def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) ->
         setattr(report, name, value)
     report.report_date = report_date(report.date)
     report.meta_lines = dict(meta.lines)
+    report.summary = parsed.summary
     report.parser_version = parsed.parser_version
 
 
@@ -202,4 +207,6 @@ async def load_parsed(session: AsyncSession, report: Report) -> pm.ParsedReport:
         lists[spec.field] = [
             spec.model.model_validate(row.model_dump(include=fields)) for row in rows
         ]
-    return pm.ParsedReport(parser_version=report.parser_version, meta=meta, **lists)
+    return pm.ParsedReport(
+        parser_version=report.parser_version, meta=meta, summary=report.summary, **lists
+    )

@@ -45,15 +45,18 @@ class Inline:
 
 
 def render_inline(token: Token | None) -> Inline:
+    if token is None:
+        return Inline()
+    children = token.children
+    if not children:
+        return Inline(text=token.content)
+    if len(children) == 1 and children[0].type == "text":
+        return Inline(text=children[0].content)  # the common case: plain text, nothing to track
     result = Inline()
-    if token is None or not token.children:
-        if token is not None:
-            result.text = token.content
-        return result
     parts: list[str] = []
     strong_start: list[int] = []
     struck_start: list[int] = []
-    for child in token.children:
+    for child in children:
         kind = child.type
         if kind == "text":
             parts.append(child.content)
@@ -148,10 +151,8 @@ class ListItem:
 class TableRow:
     line: int
     cells: list[Inline]
-
-    @property
-    def texts(self) -> list[str]:
-        return [cell.text.strip() for cell in self.cells]
+    #: stripped text of each cell, filled in once the row is read (extractors ask often)
+    texts: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -261,6 +262,7 @@ def _read_table(tokens: list[Token], start: int) -> tuple[Table, int]:
                 header.append(cell)
             elif current is not None:
                 current.cells.append(cell)
+                current.texts.append(cell.text.strip())
         index += 1
     return table, index
 

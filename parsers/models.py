@@ -17,6 +17,9 @@ ReportKind = Literal["completion", "status", "remediation", "plan", "summary", "
 ChangeKind = Literal["added", "modified", "deleted", "renamed"]
 Operator = Literal[">=", ">", "<=", "<", "=="]
 GateSource = Literal["table", "checkbox", "prose", "front_matter"]
+#: where an item other than a gate came from: the free-form body or the YAML front matter
+ItemSource = Literal["body", "front_matter"]
+Severity = Literal["error", "warning", "info"]
 
 
 class Item(BaseModel):
@@ -60,6 +63,7 @@ class CoverageFigure(Item):
     target: float | None = None
     estimated: bool = False
     metric: str | None = Field(default=None, description="lines/branches/functions/statements")
+    source: ItemSource = "body"
 
 
 class CoverageForecast(Item):
@@ -75,21 +79,25 @@ class TestRun(Item):
     failed: int | None = None
     skipped: int | None = None
     errors: int | None = None
+    source: ItemSource = "body"
 
 
 class FileChange(Item):
     path: str
     change: ChangeKind | None = None
+    source: ItemSource = "body"
 
 
 class Blocker(Item):
     text: str
     resolved: bool = False
     severity: str | None = None
+    source: ItemSource = "body"
 
 
 class Command(Item):
     text: str
+    source: ItemSource = "body"
 
 
 class Section(Item):
@@ -100,6 +108,16 @@ class Section(Item):
 
 class ParseIssue(Item):
     message: str
+
+
+class Finding(Item):
+    """Feedback about the report itself (see :mod:`parsers.lint`): what to change so that the
+    report parses exactly."""
+
+    code: str = Field(description="stable identifier, e.g. 'gate-table-without-status'")
+    severity: Severity
+    message: str = Field(description="what is wrong, where")
+    fix: str = Field(description="how to fix it, in words an agent can act on")
 
 
 class ParsedReport(BaseModel):
@@ -116,6 +134,8 @@ class ParsedReport(BaseModel):
     commands: list[Command] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     issues: list[ParseIssue] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    summary: str = Field(default="", description="one line: what was read, how many findings")
 
     def to_schema_dict(self) -> dict[str, object]:
         """The evaluation format of the corpus (commands as plain strings), plus every richer field.

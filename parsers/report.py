@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from parsers.document import build_document
+from parsers.document import Document, build_document
+from parsers.front_matter import FrontMatter, read_front_matter
+from parsers.lint import lint, summarize
+from parsers.merge import merge_front_matter
 from parsers.models import ParsedReport
 from parsers.registry import REGISTRY
 from parsers.vocabulary import Vocabulary, default_vocabulary
@@ -38,4 +41,27 @@ def parse_report(
             doc.issue(None, f"{extractor.field}: could not be read ({type(exc).__name__}: {exc})")
     if not text.strip():
         doc.issue(1, "the report is empty")
-    return ParsedReport(parser_version=PARSER_VERSION, issues=doc.issues, **values)
+    front = _front_matter(doc)
+    if front is not None:
+        values = merge_front_matter(front, values)
+    report = ParsedReport(parser_version=PARSER_VERSION, issues=doc.issues, **values)
+    try:
+        report.findings = lint(doc, report, front)
+    except Exception as exc:
+        doc.issue(None, f"lint: could not be run ({type(exc).__name__}: {exc})")
+    report.summary = summarize(report)
+    return report
+
+
+def _front_matter(doc: Document) -> FrontMatter | None:
+    """The front matter's items; what breaks the schema becomes a ParseIssue, never a drop."""
+    try:
+        front = read_front_matter(doc)
+    except Exception as exc:
+        doc.issue(1, f"front matter: could not be read ({type(exc).__name__}: {exc})")
+        return None
+    if front is not None:
+        for problem in front.problems:
+            if problem.kind == "error":
+                doc.issue(problem.line, problem.message)
+    return front

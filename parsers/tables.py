@@ -197,7 +197,13 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     finding_table = any(vocab.role("columns", "finding").exact(h) for h in table.header_texts)
     if "tests" in kinds or columns.has("severity") or finding_table:
         return frozenset(kinds)
-    if "coverage" in kinds and not columns.has("target"):
+    name_header = table.header_texts[name_column(table, columns)] if table.header else ""
+    named_gate = vocab.role("columns", "name").exact(name_header)
+    if (
+        "coverage" in kinds
+        and not columns.has("target")
+        and not (named_gate and columns.has("status"))
+    ):
         return frozenset(kinds)  # coverage per component with a status mark: coverage, not gates
     nearest = doc.heading_path(block)[-1:] or ("",)
     if (
@@ -206,7 +212,6 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
         and not columns.has("target")
     ):
         return frozenset(kinds)  # a status-only summary matrix restates what is listed elsewhere
-    name_header = table.header_texts[name_column(table, columns)] if table.header else ""
     if vocab.role("columns", "task").exact(name_header) and not section_has(doc, block, "gates"):
         return frozenset(kinds)
     status_at = columns.get("status")
@@ -216,7 +221,6 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     explicit_status = columns.has("status") and status_rows * 5 >= len(table.rows) * 3
     marked_status = status_rows * 2 >= len(table.rows)
     has_goal = columns.has("target") and (columns.has("current") or columns.has("coverage"))
-    named_gate = vocab.role("columns", "name").exact(name_header)
     in_gates = section_has(doc, block, "gates", 2)
     if first_is_path:
         if explicit_status and percent_rows * 2 <= len(table.rows):

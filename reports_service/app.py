@@ -20,6 +20,7 @@ from reports_service.controllers import (
     ReportController,
     health,
 )
+from reports_service.controllers.report_format import report_format_schema_endpoint
 from reports_service.dashboard.snapshot import SnapshotCache
 from reports_service.dashboard.templating import static_router, template_config
 from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProjectController,
             ReportController,
             BlockerController,
+            report_format_schema_endpoint,
             DashboardController,
             static_router(),
         ],

@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "reports_service.commands.parse:parse",
         "Parse report files and print what they hold.",
     ),
+    "lint": (
+        "reports_service.commands.lint:lint",
+        "Check report files against the report format; exit 1 on errors.",
+    ),
 }
 
 

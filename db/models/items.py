@@ -26,6 +26,8 @@ __all__ = [
     "CoverageForecastBase",
     "FileChange",
     "FileChangeBase",
+    "Finding",
+    "FindingBase",
     "Gate",
     "GateBase",
     "GateRead",
@@ -80,6 +82,7 @@ class CoverageFigureBase(ItemBase):
     target: float | None = None
     estimated: bool = False
     metric: str | None = Field(default=None, sa_type=Text)
+    source: str = Field(default="body", max_length=16)
 
 
 class CoverageFigure(CoverageFigureBase, ItemColumns, table=True):
@@ -107,6 +110,7 @@ class TestRunBase(ItemBase):
     failed: int | None = Field(default=None, sa_type=BigInteger)
     skipped: int | None = Field(default=None, sa_type=BigInteger)
     errors: int | None = Field(default=None, sa_type=BigInteger)
+    source: str = Field(default="body", max_length=16)
 
 
 class TestRun(TestRunBase, ItemColumns, table=True):
@@ -116,6 +120,7 @@ class TestRun(TestRunBase, ItemColumns, table=True):
 class FileChangeBase(ItemBase):
     path: str = Field(sa_type=Text)
     change: str | None = Field(default=None, max_length=16)
+    source: str = Field(default="body", max_length=16)
 
 
 class FileChange(FileChangeBase, ItemColumns, table=True):
@@ -126,6 +131,7 @@ class BlockerBase(ItemBase):
     text: str = Field(sa_type=Text)
     resolved: bool = False
     severity: str | None = Field(default=None, sa_type=Text)
+    source: str = Field(default="body", max_length=16)
 
 
 class Blocker(BlockerBase, ItemColumns, table=True):
@@ -137,6 +143,7 @@ class Blocker(BlockerBase, ItemColumns, table=True):
 
 class CommandBase(ItemBase):
     text: str = Field(sa_type=Text)
+    source: str = Field(default="body", max_length=16)
 
 
 class Command(CommandBase, ItemColumns, table=True):
@@ -159,6 +166,17 @@ class ParseIssueBase(ItemBase):
 
 class ParseIssue(ParseIssueBase, ItemColumns, table=True):
     __tablename__ = "parse_issues"
+
+
+class FindingBase(ItemBase):
+    code: str = Field(max_length=64)
+    severity: str = Field(max_length=16)
+    message: str = Field(sa_type=Text)
+    fix: str = Field(sa_type=Text)
+
+
+class Finding(FindingBase, ItemColumns, table=True):
+    __tablename__ = "findings"
 
 
 class GateRead(GateBase):

@@ -61,6 +61,7 @@ class Report(ReportBase, table=True):
     in_response_to: str | None = Field(default=None, sa_type=Text)
     scope: str | None = Field(default=None, sa_type=Text)
     meta_lines: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    summary: str = Field(default="", sa_type=Text, description="the parse's one-line summary")
 
 
 class ReportRef(SQLModel):

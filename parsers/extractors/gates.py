@@ -140,8 +140,23 @@ def gates_from_table(doc: Document, block: Block) -> Iterator[Gate]:
             )
             if described:
                 name = f"{clean_name(name)}: {described}"
+        linked = _link_name(table.header_texts, texts, doc)
+        if linked:
+            name = linked  # "| From | To | ... |": the gate is the link itself
         target = texts[target_at] if target_at is not None and target_at < len(texts) else None
         current = texts[current_at] if current_at is not None and current_at < len(texts) else None
+        if current is None:
+            # "| Gate | Status | Result |" with "10.85% (目标100%)": the numbers are the current
+            current = next(
+                (
+                    t
+                    for i, t in enumerate(texts)
+                    if i not in (name_at, status_at) and first_quantity(t) is not None
+                ),
+                None,
+            )
+        if current is not None and target is None:
+            target = _embedded_target(current, doc)
         if status_at is not None and status_at < len(texts):
             claim, warning = claimed(texts[status_at], doc)
             if current is None:
@@ -152,6 +167,31 @@ def gates_from_table(doc: Document, block: Block) -> Iterator[Gate]:
         gate = make_gate(doc, name, row.line, "table", target, current, claim, warning)
         if gate is not None:
             yield gate
+
+
+EMBEDDED_TARGET = re.compile(
+    r"[(（]\s*([^\d()（）]{1,12}?)\s*[:：]?\s*([<>≥≤]?=?\s?\d[\d.]*\s?%?)\s*[)）]"
+)
+
+
+def _embedded_target(current: str, doc: Document) -> str | None:
+    """``10.85% (目标100%)`` / ``66.7% (target: 80%)``: a target stated beside the value."""
+    match = EMBEDDED_TARGET.search(current)
+    if match is None or not doc.vocab.role("columns", "target").found(match.group(1)):
+        return None
+    return match.group(2).strip()
+
+
+def _link_name(headers: list[str], texts: list[str], doc: Document) -> str | None:
+    """``| From | To | Status |`` rows name a link: ``engine.py → skat_r.py``."""
+    if len(headers) < 3 or len(texts) < 2:
+        return None
+    vocab = doc.vocab
+    if vocab.role("columns", "link_from").exact(headers[0]) and vocab.role(
+        "columns", "link_to"
+    ).exact(headers[1]):
+        return f"{clean_name(texts[0])} → {clean_name(texts[1])}"
+    return None
 
 
 IDENTIFIER = re.compile(r"^[A-Za-z]{1,8}[-_.]?[A-Za-z]{0,8}[-_.]?\d{1,4}(?:\.\d{1,3})?$")

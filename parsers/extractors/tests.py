@@ -302,7 +302,15 @@ def _count_words(vocab: Vocabulary) -> frozenset[str]:
 def _mentions_counts(text: str, count_words: frozenset[str]) -> bool:
     if any(token in count_words for token, _, _ in tokens(text)):
         return True
-    return any(word in text for word in count_words if not word.isascii())
+    if text.isascii():
+        return False
+    return any(word in text for word in _unspaced(count_words))
+
+
+@lru_cache(maxsize=8)
+def _unspaced(words: frozenset[str]) -> tuple[str, ...]:
+    """Count words of scripts written without spaces: looked up as substrings."""
+    return tuple(word for word in words if not word.isascii())
 
 
 def _history(headers: list[str], vocab: Vocabulary) -> bool:

@@ -47,7 +47,7 @@ def test_item_tables_hold_exactly_the_parsers_fields() -> None:
     """A field added to the parser's models needs a column (and a migration) here."""
     for spec in ITEM_TABLES:
         assert set(spec.base.model_fields) == set(spec.model.model_fields), spec.field
-    covered = {spec.field for spec in ITEM_TABLES} | {"parser_version", "meta"}
+    covered = {spec.field for spec in ITEM_TABLES} | {"parser_version", "meta", "summary"}
     assert covered == set(pm.ParsedReport.model_fields)
 
 
