@@ -17,7 +17,16 @@ from sqlalchemy import func
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import Blocker, CoverageFigure, Gate, Project, Report, Section, TestRun
+from db.models import (
+    Blocker,
+    CoverageFigure,
+    Finding,
+    Gate,
+    Project,
+    Report,
+    Section,
+    TestRun,
+)
 
 #: tables whose newest id changes whenever a report is stored or re-parsed
 STAMP_TABLES: tuple[Any, ...] = (Project, Report, Gate, Blocker, CoverageFigure, TestRun, Section)
@@ -155,3 +164,34 @@ async def failing_gate_counts(session: AsyncSession) -> dict[int, int]:
     )
     rows = await session.exec(statement)  # type: ignore[call-overload]
     return {project_id: int(count) for project_id, count in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItems:
+    """The items of a few reports, each list in report and then item order."""
+
+    gates: list[Gate]
+    coverage: list[CoverageFigure]
+    tests: list[TestRun]
+    blockers: list[Blocker]
+    findings: list[Finding]
+
+
+async def report_items(session: AsyncSession, report_ids: list[int]) -> ReportItems:
+    """Gates, coverage, tests, blockers and lint findings of ``report_ids`` (a workstream)."""
+
+    async def rows(table: Any) -> list[Any]:
+        statement = (
+            sa.select(table)
+            .where(table.report_id.in_(report_ids))
+            .order_by(table.report_id, table.position)
+        )
+        return list((await session.exec(statement)).scalars())  # type: ignore[call-overload]
+
+    return ReportItems(
+        gates=await rows(Gate),
+        coverage=await rows(CoverageFigure),
+        tests=await rows(TestRun),
+        blockers=await rows(Blocker),
+        findings=await rows(Finding),
+    )

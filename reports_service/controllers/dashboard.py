@@ -16,6 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.dashboard import report_items
 from db.models import Project
 from db.queries import get_report
 from db.store import load_parsed
@@ -27,6 +28,7 @@ from reports_service.dashboard.listing import (
     board_page,
 )
 from reports_service.dashboard.markdown import render_report
+from reports_service.dashboard.series import MAX_SESSIONS, workstream_view
 from reports_service.dashboard.snapshot import ProjectView, Snapshot, SnapshotCache
 from reports_service.dashboard.templating import PAGE_HEADERS
 from reports_service.dashboard.workstreams import STATUSES, workstream_name
@@ -133,7 +135,13 @@ class DashboardController(Controller):
                 detail=f"project '{current_project.name}' has no report {report_id}"
             )
         parsed = await load_parsed(db_session, report)
-        rendered = render_report(report.raw.decode("utf-8", errors="replace"))
+        highlights: dict[int, str] = {}
+        for finding in parsed.findings:
+            if finding.line is not None:
+                note = f"{finding.severity}: {finding.message}"
+                previous = highlights.get(finding.line)
+                highlights[finding.line] = f"{previous}\n{note}" if previous else note
+        rendered = render_report(report.raw.decode("utf-8", errors="replace"), highlights)
         view = (await _snapshot(state, db_session)).by_name.get(current_project.name)
         key, _ = workstream_name(report)
         stream = None
@@ -151,6 +159,39 @@ class DashboardController(Controller):
             "session_number": numbers.get(report_id),
         }
         return Template(template_name="report.html", context=context)
+
+    @get(
+        "/projects/{project:str}/workstreams/{report_id:int}",
+        name="workstream",
+        dependencies={"current_project": Provide(provide_read_project)},
+    )
+    async def workstream(
+        self,
+        state: State,
+        db_session: NamedDependency[AsyncSession],
+        current_project: NamedDependency[Project],
+        report_id: FromPath[int],
+    ) -> Template:
+        """The remediation page of the workstream that ``report_id`` is a session of."""
+        snapshot = await _snapshot(state, db_session)
+        view = snapshot.by_name.get(current_project.name)
+        stream = view.stream_of.get(report_id) if view is not None else None
+        if stream is None:
+            raise NotFoundException(
+                detail=f"project '{current_project.name}' has no report {report_id} "
+                "(or it arrived a moment ago: reload)"
+            )
+        sessions = stream.sessions[-MAX_SESSIONS:]
+        items = await report_items(db_session, [r.id for r in sessions])
+        remediation = workstream_view(
+            current_project.name, stream.name, stream.status, sessions, items
+        )
+        context = {
+            "remediation": remediation,
+            "stream": stream,
+            "omitted": len(stream.sessions) - len(sessions),
+        }
+        return Template(template_name="remediation.html", context=context)
 
     @get("/blockers", name="blockers")
     async def blockers(

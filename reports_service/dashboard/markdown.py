@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -52,6 +52,8 @@ _ANCHOR_PRIORITY = {
     "paragraph_open": 2,
 }
 _REL = "nofollow noopener noreferrer"
+#: block tokens rendered line by line: their first content line, after the token's first line
+_CODE_FIRST_LINE = {"fence": 1, "code_block": 0, "front_matter": 1}
 
 
 def safe_link(url: str) -> bool:
@@ -69,9 +71,10 @@ def safe_link(url: str) -> bool:
 def _line_anchors(state: StateCore) -> None:
     """Core rule: data-line on block tokens, one id per line, marks inside long paragraphs."""
     owners: dict[int, tuple[int, Token]] = {}
+    anchored: set[int] = set()  # every line that gets an id, here or when rendered
     for token in state.tokens:
         if token.type == "inline":
-            _mark_soft_lines(token)
+            anchored.update(_mark_soft_lines(token))
             continue
         if token.map is None or token.nesting < 0:
             continue
@@ -80,16 +83,34 @@ def _line_anchors(state: StateCore) -> None:
         priority = _ANCHOR_PRIORITY.get(token.type, 3)
         if line not in owners or priority < owners[line][0]:
             owners[line] = (priority, token)
+        if token.type in _CODE_FIRST_LINE:
+            first = token.map[0] + 1 + _CODE_FIRST_LINE[token.type]
+            anchored.update(range(first, first + token.content.count("\n")))
     for line, (_, token) in owners.items():
         token.attrSet("id", f"L{line}")
+    anchored.update(owners)
     state.env["anchor_lines"] = sorted(owners)
+    # a finding on a line without an element of its own marks the element that shows it
+    ordered = sorted(anchored)
+    highlights: dict[int, str] = {}
+    for line, note in state.env.get("highlights", {}).items():
+        at = anchor_for(ordered, line)
+        if at is not None:
+            highlights[at] = f"{highlights[at]}\n{note}" if at in highlights else note
+    state.env["highlights"] = highlights
+    for line, note in highlights.items():
+        owner = owners.get(line)
+        if owner is not None:
+            owner[1].attrJoin("class", "finding")
+            owner[1].attrSet("title", note)
 
 
-def _mark_soft_lines(inline: Token) -> None:
+def _mark_soft_lines(inline: Token) -> list[int]:
     """After each line break in a multi-line paragraph, a ``line_mark`` token for the next line."""
     if inline.map is None or inline.children is None or inline.map[1] - inline.map[0] < 2:
-        return
+        return []
     line = inline.map[0] + 1
+    marked = []
     children: list[Token] = []
     for child in inline.children:
         children.append(child)
@@ -98,7 +119,9 @@ def _mark_soft_lines(inline: Token) -> None:
             mark = Token("line_mark", "span", 0)
             mark.meta = {"line": line}
             children.append(mark)
+            marked.append(line)
     inline.children = children
+    return marked
 
 
 def _line_mark(
@@ -106,6 +129,9 @@ def _line_mark(
 ) -> str:
     line = int(tokens[idx].meta["line"])
     env.setdefault("marked_lines", []).append(line)
+    if line in env.get("highlights", {}):
+        note = escapeHtml(env["highlights"][line])
+        return f'<span class="line-mark finding" id="L{line}" title="{note}"></span>'
     return f'<span class="line-mark" id="L{line}"></span>'
 
 
@@ -120,7 +146,11 @@ def _numbered_lines(content: str, first_line: int, env: EnvType, skip_id: int | 
         line = first_line + offset
         marked.append(line)
         anchor = "" if line == skip_id else f' id="L{line}"'
-        parts.append(f'<span class="code-line"{anchor}>{escapeHtml(text)}</span>')
+        css = "code-line"
+        if line in env.get("highlights", {}):
+            css += " finding"
+            anchor += f' title="{escapeHtml(env["highlights"][line])}"'
+        parts.append(f'<span class="{css}"{anchor}>{escapeHtml(text)}</span>')
     return "\n".join(parts)
 
 
@@ -234,9 +264,13 @@ def anchor_for(anchors: Sequence[int], line: int | None) -> int | None:
     return anchors[index - 1] if index else anchors[0]
 
 
-def render_report(markdown: str) -> RenderedReport:
-    """``markdown`` as HTML that is safe to put in a page as it is."""
-    env: dict[str, Any] = {}
+def render_report(markdown: str, highlights: Mapping[int, str] | None = None) -> RenderedReport:
+    """``markdown`` as HTML that is safe to put in a page as it is.
+
+    ``highlights`` (line -> note) marks those lines' elements with class ``finding`` and the note
+    as their title: the lines findings point at.
+    """
+    env: dict[str, Any] = {"highlights": dict(highlights or {})}
     html = report_renderer().render(markdown, env)
     anchors = sorted({*env.get("anchor_lines", ()), *env.get("marked_lines", ())})
     return RenderedReport(html=Markup(html), anchors=tuple(anchors))  # noqa: S704 - escaped above

@@ -64,6 +64,8 @@ class ProjectView:
     workstreams: list[Workstream] = field(default_factory=list)
     open_blockers: list[OpenBlocker] = field(default_factory=list)  #: oldest first
     failing_gates: int = 0
+    #: report id -> the workstream it is a session of
+    stream_of: dict[int, Workstream] = field(default_factory=dict)
 
     @property
     def last_report(self) -> ReportRow | None:
@@ -164,9 +166,9 @@ def _project_view(row: ProjectRow) -> ProjectView:
 
 def _attribute_blockers(view: ProjectView) -> None:
     """Each open blocker counts for the workstream of the report that mentions it last."""
-    owner = {report.id: stream for stream in view.workstreams for report in stream.sessions}
+    view.stream_of = {r.id: stream for stream in view.workstreams for r in stream.sessions}
     for blocker in view.open_blockers:
-        stream = owner.get(blocker.latest.id)
+        stream = view.stream_of.get(blocker.latest.id)
         if stream is not None:
             stream.open_blockers += 1
             blocker.workstream = stream.name

@@ -278,3 +278,41 @@ async def test_report_page_shows_a_date_without_a_source_line(
     report_id = await stored(sessions, "alpha", with_items(date="2025-11-12"), b"# t\n")
     html = await page(client, f"/projects/alpha/reports/{report_id}")
     assert "2025-11-12" in text(html)
+
+
+async def test_workstream_page_shows_series_blockers_and_sessions(
+    client: Client, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    ids = []
+    for value, status, blockers in ((50.0, "fail", [pm.Blocker(line=8, text="CI is red")]),
+                                    (70.0, "pass", [pm.Blocker(line=8, text="CI is red",
+                                                               resolved=True)])):  # fmt: skip
+        gates = [FAIL.model_copy(update={"current_value": value, "status": status})]
+        parsed = with_items(gates=gates, blockers=blockers)
+        ids.append(await stored(sessions, "alpha", parsed, f"{value}".encode(), remediation="cov"))
+    board = await page(client, "/projects/alpha")
+    assert f'href="/projects/alpha/workstreams/{ids[-1]}"' in board
+    html = await page(client, f"/projects/alpha/workstreams/{ids[0]}")  # any session leads there
+    assert figures(html)["sessions"] == "2"
+    assert 'data-gate="Coverage"' in html
+    series = html.split('<figure class="gate-series"', 1)[1].split("</figure>", 1)[0]
+    assert series.count('class="dot st-') == 2  # one point per session
+    assert re.search(r'<rect class="span resolved"', html)
+    for report_id in ids:
+        assert f'href="/projects/alpha/reports/{report_id}"' in html
+    assert f'href="/projects/alpha/reports/{ids[0]}#L3"' in html  # each value links to its line
+    await page(client, "/projects/alpha/workstreams/999999", status=404)
+
+
+async def test_report_page_lists_and_highlights_its_findings(
+    client: Client, make_token: TokenFactory
+) -> None:
+    token = await make_token("alpha")
+    posted = await client.post(
+        "/api/projects/alpha/reports", content=b"# Status\n\nSome text.\n", headers=bearer(token)
+    )
+    findings = posted.json()["parsed"]["findings"]
+    assert findings, "the lint finds something to say about a report without a date"
+    html = await page(client, f"/projects/alpha/reports/{posted.json()['id']}")
+    assert html.count('class="finding-item') == len(findings)
+    assert 'class="finding"' in html or 'finding" ' in html

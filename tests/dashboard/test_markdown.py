@@ -138,3 +138,19 @@ def test_parser_line_numbers_point_at_the_anchored_element() -> None:
             assert element is not None
             if gate.source == "table":
                 assert element.group(1) == "tr"
+
+
+def test_finding_lines_are_highlighted_with_their_note() -> None:
+    markdown = "# T\n\npara one\npara two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx\ny\n```\n"
+    notes = {4: "second <b>line</b>", 8: "the row", 12: "code y", 7: "separator row"}
+    html = str(render_report(markdown, notes).html)
+    assert '<span class="line-mark finding" id="L4" title="second &lt;b&gt;line&lt;/b&gt;">' in html
+    assert '<tr data-line="8" id="L8" class="finding" title="the row">' in html
+    assert '<span class="code-line finding" id="L12" title="code y">y</span>' in html
+    # line 7 (the separator) has no element: the header row above it shows the note
+    assert '<tr data-line="6" id="L6" class="finding" title="separator row">' in html
+    assert html.count("finding") == 4
+
+
+def test_without_findings_nothing_is_highlighted() -> None:
+    assert "finding" not in str(render_report("# T\n\ntext\n").html)

@@ -62,22 +62,47 @@ def test_empty_states_say_what_to_do(laptop: Watched, site: Site) -> None:
 
 
 def test_links_lead_from_home_to_the_source_line(laptop: Watched, site: Site) -> None:
+    """home -> project -> remediation (workstream) -> report -> the gate's source line."""
     page = laptop.page
     page.goto(site.base + "/")
     page.locator('a.project-link:text-is("fixtures")').click()
     expect(page).to_have_url(f"{site.base}/projects/fixtures")
     page.locator('a.workstream-link:text-is("alpha coverage")').click()
+    expect(page.locator("h1.page-title")).to_have_text("alpha coverage")
+    laptop.shot("remediation")
+    series = page.locator('figure.gate-series[data-gate="Overall coverage"]')
+    series.locator("a.session-link").last.click()  # the latest session's value, at its line
     expect(page.locator("h1.page-title")).to_contain_text("Alpha Remediation — Session 42")
-    detail: Any = site.api("/api" + page.url.removeprefix(site.base))
-    gate = detail["parsed"]["gates"][0]
-    link = page.locator(f'.extracted a.line-link[href="#L{gate["line"]}"]').first
-    link.click()
-    assert page.url.endswith(f"#L{gate['line']}")
-    target = page.locator(f"#L{gate['line']}")
+    line = int(page.url.rsplit("#L", 1)[1])
+    detail: Any = site.api("/api" + page.url.removeprefix(site.base).split("#", 1)[0])
+    gate = next(g for g in detail["parsed"]["gates"] if g["name"] == "Overall coverage")
+    assert line == gate["line"]
+    target = page.locator(f"#L{line}")
     expect(target).to_be_in_viewport()
-    expect(target).to_contain_text(gate["name"])
+    expect(target).to_contain_text(gate["current"])
     assert target.evaluate("el => el.matches(':target')")
+    # and back from the extracted panel: the item's link points at the same line
+    page.locator(f'.extracted a.line-link[href="#L{line}"]').first.click()
+    expect(target).to_be_in_viewport()
     laptop.shot("report-source-line")
+    _clean(laptop)
+
+
+def test_remediation_page_matches_the_api(laptop: Watched, site: Site) -> None:
+    page = laptop.page
+    alpha = site.reports["fixtures"][-9:-3]  # the six alpha sessions
+    page.goto(f"{site.base}/projects/fixtures/workstreams/{alpha[0]}")
+    shown = _figures(laptop)
+    assert shown["sessions"] == "6"
+    details: list[Any] = [site.api(f"/api/projects/fixtures/reports/{i}") for i in alpha]
+    names = {g["name"].casefold() for d in details for g in d["parsed"]["gates"]}
+    expect(page.locator("figure.gate-series")).to_have_count(len(names))
+    latest = details[-1]["parsed"]["gates"]
+    assert shown["gates"] == f"{sum(g['status'] == 'pass' for g in latest)}/{len(latest)}"
+    coverage = [g for d in details for g in d["parsed"]["gates"] if g["name"] == "Overall coverage"]
+    chart = page.locator('figure.gate-series[data-gate="Overall coverage"] svg')
+    expect(chart.locator("circle.dot")).to_have_count(len(coverage))
+    expect(page.locator("ol.session-list li")).to_have_count(6)
     _clean(laptop)
 
 
@@ -164,6 +189,7 @@ def test_phone_layout_has_no_sideways_scroll(phone: Watched, site: Site) -> None
         ("/", "phone-home"),
         ("/projects/fixtures", "phone-project"),
         (f"/projects/fixtures/reports/{site.reports['fixtures'][0]}", "phone-report"),
+        (f"/projects/fixtures/workstreams/{site.reports['fixtures'][-4]}", "phone-remediation"),
         ("/blockers", "phone-blockers"),
         (f"/projects/hostile/reports/{site.huge_id}", "phone-huge-table"),
     ):
