@@ -97,53 +97,65 @@ async def project_rows(session: AsyncSession) -> list[ProjectRow]:
     return [ProjectRow(id, name, _aware(created)) for id, name, created in rows]
 
 
-async def report_rows(session: AsyncSession) -> list[ReportRow]:
-    """Every report's header, oldest first (arrival order)."""
-    statement = sa.select(
-        col(Report.id),
-        col(Report.project_id),
-        col(Report.received_at),
-        col(Report.report_date),
-        col(Report.date),
-        col(Report.sequence),
-        col(Report.agent),
-        col(Report.session),
-        col(Report.title),
-        col(Report.kind),
-        col(Report.remediation),
-        col(Report.scope),
-    ).order_by(col(Report.id))
+async def report_rows(session: AsyncSession, after: int = 0) -> list[ReportRow]:
+    """The header of every report with an id above ``after``, oldest first (arrival order)."""
+    statement = (
+        sa.select(
+            col(Report.id),
+            col(Report.project_id),
+            col(Report.received_at),
+            col(Report.report_date),
+            col(Report.date),
+            col(Report.sequence),
+            col(Report.agent),
+            col(Report.session),
+            col(Report.title),
+            col(Report.kind),
+            col(Report.remediation),
+            col(Report.scope),
+        )
+        .where(col(Report.id) > after)
+        .order_by(col(Report.id))
+    )
     rows = await session.exec(statement)  # type: ignore[call-overload]
     return [ReportRow(*row) for row in rows]
 
 
-async def gate_tallies(session: AsyncSession) -> dict[int, GateTally]:
-    """Per report with gates: how many, how many pass, how many fail."""
+async def gate_tallies(session: AsyncSession, after: int = 0) -> dict[int, GateTally]:
+    """Per report (id above ``after``) with gates: how many, how many pass, how many fail."""
     passing = func.sum(sa.case((col(Gate.status) == "pass", 1), else_=0))
     failing = func.sum(sa.case((col(Gate.status) == "fail", 1), else_=0))
-    statement = sa.select(col(Gate.report_id), func.count(), passing, failing).group_by(
-        col(Gate.report_id)
+    statement = (
+        sa.select(col(Gate.report_id), func.count(), passing, failing)
+        .where(col(Gate.report_id) > after)
+        .group_by(col(Gate.report_id))
     )
     rows = await session.exec(statement)  # type: ignore[call-overload]
     return {report_id: GateTally(int(t), int(p), int(f)) for report_id, t, p, f in rows}
 
 
-async def blocker_mentions(session: AsyncSession) -> list[BlockerMention]:
-    """Every blocker mention, in report arrival order and then report order."""
-    statement = sa.select(
-        col(Blocker.report_id),
-        col(Blocker.key),
-        col(Blocker.text),
-        col(Blocker.resolved),
-        col(Blocker.severity),
-        col(Blocker.line),
-    ).order_by(col(Blocker.report_id), col(Blocker.position))
+async def blocker_mentions(session: AsyncSession, after: int = 0) -> list[BlockerMention]:
+    """Blocker mentions of reports with an id above ``after``, in arrival and report order."""
+    statement = (
+        sa.select(
+            col(Blocker.report_id),
+            col(Blocker.key),
+            col(Blocker.text),
+            col(Blocker.resolved),
+            col(Blocker.severity),
+            col(Blocker.line),
+        )
+        .where(col(Blocker.report_id) > after)
+        .order_by(col(Blocker.report_id), col(Blocker.position))
+    )
     rows = await session.exec(statement)  # type: ignore[call-overload]
     return [BlockerMention(*row) for row in rows]
 
 
-async def failing_gate_counts(session: AsyncSession) -> dict[int, int]:
-    """Per project: gates failing in the latest report naming them (as the failing-gates API)."""
+async def latest_gate_statuses(session: AsyncSession, after: int = 0) -> list[tuple[int, str, str]]:
+    """(project id, gate key, status) of each gate's latest observation among the reports with
+    an id above ``after``: its first row in the latest report naming it, as the failing-gates
+    API ranks them. With ``after=0`` the failing gates of a project are those with "fail"."""
     rank = (
         func.row_number()
         .over(
@@ -153,17 +165,40 @@ async def failing_gate_counts(session: AsyncSession) -> dict[int, int]:
         .label("rank")
     )
     ranked = (
-        sa.select(col(Report.project_id).label("project_id"), col(Gate.status), rank)
+        sa.select(col(Report.project_id).label("project_id"), col(Gate.key), col(Gate.status), rank)
         .join(Report, col(Report.id) == col(Gate.report_id))
+        .where(col(Gate.report_id) > after)
         .subquery()
     )
-    statement = (
-        sa.select(ranked.c.project_id, func.count())
-        .where(ranked.c.rank == 1, ranked.c.status == "fail")
-        .group_by(ranked.c.project_id)
+    statement = sa.select(ranked.c.project_id, ranked.c.key, ranked.c.status).where(
+        ranked.c.rank == 1
     )
     rows = await session.exec(statement)  # type: ignore[call-overload]
-    return {project_id: int(count) for project_id, count in rows}
+    return [(project_id, key, status) for project_id, key, status in rows]
+
+
+async def report_ids_between(session: AsyncSession, low: int, high: int) -> list[int]:
+    """Ids of the reports with ``low < id <= high`` (a primary-key range scan)."""
+    statement = sa.select(col(Report.id)).where(col(Report.id) > low, col(Report.id) <= high)
+    return [int(value) for value in (await session.exec(statement)).scalars()]  # type: ignore[call-overload]
+
+
+async def rewritten_since(session: AsyncSession, stamp: tuple[int, ...]) -> bool:
+    """Whether items were written for reports that existed at ``stamp`` (a re-parse): rows of
+    the item tables newer than ``stamp`` that belong to a report at or below its newest id.
+    A range scan over the new rows only."""
+    newest_report = stamp[STAMP_TABLES.index(Report)]
+    for index, table in enumerate(STAMP_TABLES):
+        if table in (Project, Report):
+            continue
+        statement = (
+            sa.select(table.id)
+            .where(table.id > stamp[index], table.report_id <= newest_report)
+            .limit(1)
+        )
+        if (await session.exec(statement)).first() is not None:  # type: ignore[call-overload]
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,16 +21,20 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.dashboard import (
+    STAMP_TABLES,
     BlockerMention,
-    ProjectRow,
+    GateTally,
     ReportRow,
     blocker_mentions,
     data_stamp,
-    failing_gate_counts,
     gate_tallies,
+    latest_gate_statuses,
     project_rows,
+    report_ids_between,
     report_rows,
+    rewritten_since,
 )
+from db.models import Report
 from reports_service.dashboard.workstreams import Workstream, group_workstreams
 
 _SPACES = re.compile(r"\s+")
@@ -66,6 +70,9 @@ class ProjectView:
     failing_gates: int = 0
     #: report id -> the workstream it is a session of
     stream_of: dict[int, Workstream] = field(default_factory=dict)
+    # what the view is computed from, kept to extend it with new reports
+    mentions: list[BlockerMention] = field(default_factory=list)
+    gate_status: dict[str, str] = field(default_factory=dict)  #: gate key -> latest status
 
     @property
     def last_report(self) -> ReportRow | None:
@@ -82,6 +89,8 @@ class Snapshot:
     projects: list[ProjectView]  #: by name
     by_name: dict[str, ProjectView]
     open_blockers: list[OpenBlocker]  #: every project's, oldest first
+    reports: dict[int, ReportRow]  #: every report header by id
+    tallies: dict[int, GateTally]  #: gate tally by report id
 
 
 def _oldest_first(blocker: OpenBlocker) -> tuple[dt.date, int, str]:
@@ -132,36 +141,95 @@ def open_blockers(
     return found
 
 
-async def build_snapshot(session: AsyncSession, stamp: tuple[int, ...]) -> Snapshot:
-    projects = [_project_view(row) for row in await project_rows(session)]
-    by_id = {view.id: view for view in projects}
-    reports: dict[int, ReportRow] = {}
-    for report in await report_rows(session):
+#: position of the reports' newest id in a stamp
+_REPORTS = STAMP_TABLES.index(Report)
+
+
+async def build_snapshot(
+    session: AsyncSession, stamp: tuple[int, ...], base: Snapshot | None = None
+) -> Snapshot:
+    """The snapshot at ``stamp``: ``base`` extended with the reports newer than its stamp, or
+    everything read afresh (without ``base``, or when reports of ``base`` were re-parsed).
+
+    Projects without new reports keep their views (and what those have computed); the others
+    are recomputed from their reports, which only costs Python work on that project's rows.
+    """
+    if base is not None and await _moved_under(session, base):
+        base = None
+    after = base.stamp[_REPORTS] if base is not None else 0
+    reports = dict(base.reports) if base is not None else {}
+    tallies = dict(base.tallies) if base is not None else {}
+    old = {view.id: view for view in base.projects} if base is not None else {}
+
+    fresh: dict[int, ProjectView] = {}
+
+    def changed(project_id: int) -> ProjectView:
+        view = fresh.get(project_id)
+        if view is None:
+            previous = old.get(project_id)
+            view = fresh[project_id] = ProjectView(id=project_id, name="", created_at=_EPOCH)
+            if previous is not None:
+                view.reports = list(previous.reports)
+                view.mentions = list(previous.mentions)
+                view.gate_status = dict(previous.gate_status)
+        return view
+
+    for report in await report_rows(session, after):
         reports[report.id] = report
-        by_id[report.project_id].reports.append(report)
-    tallies = await gate_tallies(session)
-    mentions: dict[int, list[BlockerMention]] = defaultdict(list)
-    for mention in await blocker_mentions(session):
-        mentions[reports[mention.report_id].project_id].append(mention)
-    failing = await failing_gate_counts(session)
-    everything: list[OpenBlocker] = []
-    for view in projects:
-        view.workstreams = group_workstreams(view.reports, tallies)
-        view.open_blockers = open_blockers(view.name, mentions[view.id], reports)
-        view.failing_gates = failing.get(view.id, 0)
-        _attribute_blockers(view)
-        everything.extend(view.open_blockers)
+        changed(report.project_id).reports.append(report)
+    tallies.update(await gate_tallies(session, after))
+    for mention in await blocker_mentions(session, after):
+        changed(reports[mention.report_id].project_id).mentions.append(mention)
+    for project_id, key, status in await latest_gate_statuses(session, after):
+        changed(project_id).gate_status[key] = status
+
+    projects = []
+    for row in await project_rows(session):
+        view = fresh.get(row.id) or old.get(row.id)
+        if view is None or row.id in fresh:
+            view = view or ProjectView(id=row.id, name=row.name, created_at=row.created_at)
+            view.name, view.created_at = row.name, row.created_at
+            _compute(view, reports, tallies)
+        elif view.name != row.name:  # renamed: the views hold the name
+            view = changed(row.id)
+            view.name, view.created_at = row.name, row.created_at
+            _compute(view, reports, tallies)
+        projects.append(view)
+    everything = [blocker for view in projects for blocker in view.open_blockers]
     everything.sort(key=_oldest_first)
     return Snapshot(
         stamp=stamp,
         projects=projects,
         by_name={view.name: view for view in projects},
         open_blockers=everything,
+        reports=reports,
+        tallies=tallies,
     )
 
 
-def _project_view(row: ProjectRow) -> ProjectView:
-    return ProjectView(id=row.id, name=row.name, created_at=row.created_at)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: how far below a snapshot's newest report id a report committed late is looked for
+LATE_WINDOW = 1000
+
+
+async def _moved_under(session: AsyncSession, base: Snapshot) -> bool:
+    """Whether rows changed below ``base``'s stamp, so that only a full read is right: items of
+    existing reports were rewritten (a re-parse), or a report committed after ``base`` was read
+    has a lower id than its newest (concurrent writers on PostgreSQL can commit out of order)."""
+    if await rewritten_since(session, base.stamp):
+        return True
+    newest = base.stamp[_REPORTS]
+    below = await report_ids_between(session, max(newest - LATE_WINDOW, 0), newest)
+    return any(report_id not in base.reports for report_id in below)
+
+
+def _compute(
+    view: ProjectView, reports: dict[int, ReportRow], tallies: dict[int, GateTally]
+) -> None:
+    view.workstreams = group_workstreams(view.reports, tallies)
+    view.open_blockers = open_blockers(view.name, view.mentions, reports)
+    view.failing_gates = sum(status == "fail" for status in view.gate_status.values())
+    _attribute_blockers(view)
 
 
 def _attribute_blockers(view: ProjectView) -> None:
@@ -175,7 +243,8 @@ def _attribute_blockers(view: ProjectView) -> None:
 
 
 class SnapshotCache:
-    """One snapshot per process, rebuilt when the data stamp changes or it is ``max_age`` old."""
+    """One snapshot per process: extended when the data stamp changes, rebuilt from scratch when
+    it is ``max_age`` old (what the stamp cannot see, a re-parse leaving no new row, shows then)."""
 
     def __init__(self, max_age: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_age = max_age
@@ -193,8 +262,11 @@ class SnapshotCache:
         async with self._lock:  # concurrent first views build it once
             snapshot = self._snapshot
             if snapshot is None or not self._fresh(snapshot, stamp):
-                snapshot = self._snapshot = await build_snapshot(session, stamp)
-                self._built_at = self.clock()
+                expired = snapshot is None or self.clock() - self._built_at >= self.max_age
+                base = None if expired else snapshot
+                snapshot = self._snapshot = await build_snapshot(session, stamp, base)
+                if base is None:
+                    self._built_at = self.clock()
                 self.builds += 1
             return snapshot
 
