@@ -12,8 +12,6 @@ import re
 from parsers.document import Block, Document, ListItem
 from parsers.vocabulary import Vocabulary, normalise_label
 
-LABEL_HEAD = re.compile(r"^[\W_]*([^\W\d_]+)")
-
 
 def is_before_label(text: str, vocab: Vocabulary) -> bool:
     """``Before``, ``**Before (Session 11):**``, ``Previous:`` — a label that is only a

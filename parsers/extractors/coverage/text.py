@@ -1,0 +1,180 @@
+"""Labelled lines (``**Coverage**: 31.2% (from 1.7%)``) and sentences with a coverage word
+beside a percentage."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.context import is_before_label
+from parsers.document import Block, Document
+from parsers.extractors.coverage.collect import Collector, Mention, _mention
+from parsers.extractors.coverage.scopes import (
+    PARENS,
+    REPORT_ARTIFACT,
+    SEQUENCE_LABEL,
+    _not_a_scope,
+    _target_in,
+    measured,
+    metric_of,
+    scope_of,
+)
+from parsers.fields import split_field
+from parsers.quantities import ARROW, RANGE, Quantity, percentages
+from parsers.tables import is_path, section_has
+from parsers.vocabulary import Vocabulary
+
+# "14. base_client: 99%": an item CommonMark kept in its paragraph (a list may not interrupt
+# a paragraph unless it starts at 1)
+LIST_LIKE = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+•])\s")
+
+
+def _from_field(
+    doc: Document,
+    block: Block,
+    parsed: tuple[str, str],
+    raw: str,
+    line: int,
+    mention: Mention,
+    out: Collector,
+) -> bool:
+    """A ``Label: 55%`` line; True when it was read as coverage (or as a forecast)."""
+    vocab = doc.vocab
+    label, value = parsed
+    if not percentages(value):
+        return False
+    label_is_coverage = vocab.role("coverage", "word").found(label)
+    listed = block.item is not None or LIST_LIKE.match(raw) is not None
+    in_coverage = section_has(doc, block, "coverage", 2)
+    if not (label_is_coverage or (in_coverage and listed)):
+        return False
+    not_coverage = vocab.role("coverage", "not_coverage")
+    if not_coverage.found(label) or (
+        not label_is_coverage and not_coverage.found(value.split("%")[0][-40:])
+    ):
+        return True
+    quantity = measured(value)
+    scope = scope_of(label, vocab)
+    if mention.forecast or (quantity is None and RANGE.search(value)):
+        out.forecast(scope, value, line)
+        return True
+    if mention.baseline or quantity is None:
+        return True
+    if is_before_label(label, vocab) or _not_a_scope(label, vocab):
+        return True
+    if scope == "overall" and label_is_coverage:
+        scope = _component_heading(doc, block) or scope
+    estimated = vocab.role("coverage", "estimate").found(label + " " + value)
+    out.add(scope, quantity, line, _target_in(value, vocab), metric_of(label, vocab), estimated)
+    return True
+
+
+NUMBERED_TITLE = re.compile(r"^\s*\d{1,3}[.)]\s")
+
+
+# CamelCase, snake_case, dotted or slashed names: identifiers of code
+IDENTIFIER_WORD = re.compile(r"[a-z][A-Z]|[A-Za-z][_./][A-Za-z]|^[A-Z]{2,}[a-z]")
+
+
+def _component_heading(doc: Document, block: Block) -> str | None:
+    """``#### 1. ReplicationWorker (server)`` above ``- Coverage: 74%``: the figure belongs to
+    the component the subsection is about, not to the whole project."""
+    section = doc.section_of(block)
+    if section is None or section.level < 3:
+        return None
+    title = section.title
+    roles = doc.vocab.roles("sections")
+    if any(phrases.found(title) for phrases in roles.values()):
+        return None  # "### Coverage", "### Summary", "### Before": a role, not a component
+    if doc.vocab.role("coverage", "word").found(title) or SEQUENCE_LABEL.match(title):
+        return None
+    numbered = NUMBERED_TITLE.match(title) is not None
+    name = scope_of(PARENS.sub("", title), doc.vocab)
+    if name == "overall" or len(name.split()) > 4:
+        return None
+    if not numbered and not any(IDENTIFIER_WORD.search(word) for word in name.split()):
+        return None  # "The Numbers" titles prose; "ReplicationWorker", "2. Auth flow" name parts
+    return name
+
+
+def from_text(doc: Document, out: Collector) -> None:
+    vocab = doc.vocab
+    coverage_word = vocab.role("coverage", "word")
+    not_coverage = vocab.role("coverage", "not_coverage")
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "heading"):
+            continue
+        in_coverage = section_has(doc, block, "coverage", 2)
+        if section_has(doc, block, "targets", 1):
+            continue  # "## Coverage Thresholds": what is required, not what was measured
+        for offset, raw in enumerate(block.text.split("\n")):
+            if "%" not in raw:
+                continue
+            line = block.line + offset
+            mention = _mention(doc, block, raw)
+            parsed = split_field(raw)
+            if parsed is not None and _from_field(doc, block, parsed, raw, line, mention, out):
+                continue
+            if mention.baseline or mention.forecast:
+                continue
+            listed = block.item is not None or LIST_LIKE.match(raw) is not None
+            if in_coverage and listed and _listed_path(doc, block, raw, out, line):
+                continue
+            found = percentages(raw)[:4]
+            for index, quantity in enumerate(found):
+                if quantity.operator is not None:
+                    continue  # "achieve ≥67% overall coverage": a threshold, not a measurement
+                if _superseded(raw, quantity, found[index + 1 :], vocab):
+                    continue  # "14% to 41%", "from 31%": an earlier value, not the measurement
+                window = raw[max(0, quantity.start - 25) : quantity.start + 20]
+                after = raw[quantity.start : quantity.start + 40]
+                clause = re.split(
+                    r"[.;:!?。]\s", raw[max(0, quantity.start - 80) : quantity.start]
+                )[-1]
+                if not coverage_word.found(after) and not coverage_word.found(clause):
+                    continue
+                if not_coverage.found(window) or vocab.role("sections", "baseline").found(window):
+                    continue
+                if vocab.role("sections", "forecast").found(window):
+                    continue
+                scope = _scope_in_sentence(block, raw, quantity.start, vocab)
+                out.add(scope, quantity, line, _target_in(raw, vocab), metric_of(after, vocab))
+
+
+FROM_WORD = re.compile(r"(?:from|was|von|de|desde|从|から|에서)\s*$", re.IGNORECASE)
+
+
+def _superseded(raw: str, quantity: Quantity, later: list[Quantity], vocab: Vocabulary) -> bool:
+    if FROM_WORD.search(raw[max(0, quantity.start - 8) : quantity.start]):
+        return True
+    if later:
+        between = raw[quantity.start : later[0].start]
+        return ARROW.search(" " + between.split("%", 1)[-1] + " ") is not None
+    return False
+
+
+def _listed_path(doc: Document, block: Block, raw: str, out: Collector, line: int) -> bool:
+    """``- `src/core/adapters.py` - 100%`` under a coverage heading: the path is the scope."""
+    found = percentages(raw)
+    if not found:
+        return False
+    head = raw[: found[0].start]
+    paths = [code for code in block.inline.codes if is_path(code) and code in head]
+    if not paths:
+        paths = [w.strip("*`,;()") for w in head.split() if is_path(w.strip("*`,;()"))]
+    if not paths or doc.vocab.role("coverage", "not_coverage").found(raw):
+        return False
+    after = raw[found[0].start : found[0].start + 16]
+    overall = doc.vocab.role("coverage", "overall").found(after)  # "(generated, 55% overall)"
+    out.add("overall" if overall else paths[0], found[0], line)
+    return True
+
+
+def _scope_in_sentence(block: Block, text: str, position: int, vocab: Vocabulary) -> str:
+    if vocab.role("coverage", "overall").found(text[position : position + 16]):
+        return "overall"  # "(55% overall)"
+    for code in block.inline.codes:
+        if is_path(code) and code in text[:position] and not REPORT_ARTIFACT.search(code):
+            return code
+    words = [w.strip("*`,;()") for w in text[:position].split()[-6:]]
+    paths = [w for w in words if is_path(w) and not REPORT_ARTIFACT.search(w)]
+    return paths[-1] if paths else "overall"

@@ -1,0 +1,122 @@
+"""Comparisons in prose and tool output: ``19.11% < required 30%``, pytest-cov's
+``Required test coverage of 30% reached``, ``--cov-fail-under=55``, ``66.7% (target: 80%)``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from parsers.document import Document
+from parsers.extractors.gates.common import make_gate
+from parsers.models import CoverageFigure, Gate
+
+# "19.11% < required 30%": a measured percentage compared with a required one
+PROSE_COMPARISON = re.compile(
+    r"(?P<current>\d{1,3}(?:\.\d+)?)\s?%\s?(?P<op>≥|≤|>=|<=|<|>)\s?"
+    r"(?:the\s)?(?:required|target|threshold|minimum|min\.?|gate|goal)?\s?(?:of\s)?"
+    r"(?P<target>\d{1,3}(?:\.\d+)?)\s?%"
+)
+
+
+# pytest-cov: "Required test coverage of 30.0% reached. Total coverage: 31.21%"
+PYTEST_COV = re.compile(
+    r"Required test coverage of (?P<target>\d+(?:\.\d+)?)%\s(?P<neg>not\s)?reached\.?"
+    r"\s?Total coverage:\s?(?P<current>\d+(?:\.\d+)?)%",
+    re.IGNORECASE,
+)
+
+
+FAIL_UNDER = re.compile(r"--cov-fail-under[= ](?P<target>\d+(?:\.\d+)?)")
+
+
+# "66.7% final coverage (target: 80%)"
+PAREN_TARGET = re.compile(
+    r"(?P<current>\d{1,3}(?:\.\d+)?)\s?%\s(?P<name>[^\d()%\n]{3,40}?)\s?"
+    r"\((?:target|goal|required|threshold)\s?[:：]?\s?(?P<op>≥|>=|>)?\s?(?P<target>\d{1,3}(?:\.\d+)?)\s?%\)",
+    re.IGNORECASE,
+)
+
+
+def _overall_coverage(doc: Document) -> CoverageFigure | None:
+    for figure in doc.found.get("coverage", []):
+        if isinstance(figure, CoverageFigure) and figure.scope == "overall" and not figure.metric:
+            return figure
+    return None
+
+
+def gates_from_prose(doc: Document) -> Iterator[Gate]:
+    seen_thresholds: set[str] = set()
+    for block in doc.blocks:
+        texts: list[tuple[str, int]] = []
+        if block.kind == "paragraph":
+            texts = [(t, block.line + i) for i, t in enumerate(block.text.split("\n"))]
+        elif block.kind == "fence":
+            texts = [(t, block.line + 1 + i) for i, t in enumerate(block.content.split("\n"))]
+        for text, line in texts:
+            if len(text) > 2000:
+                text = text[:2000]
+            if "%" not in text:
+                continue  # every prose comparison below states a percentage
+            for match in PYTEST_COV.finditer(text) if "overage" in text else ():
+                target, current = match.group("target"), match.group("current")
+                gate = make_gate(
+                    doc, "Required test coverage", line, "prose", f">={target}%", f"{current}%"
+                )
+                if gate is not None:
+                    seen_thresholds.add(_number_key(target))
+                    yield gate
+            if block.kind == "fence":
+                continue
+            for match in PROSE_COMPARISON.finditer(text):
+                name = _clause_before(text, match.start()) or "coverage gate"
+                op = match.group("op")
+                target = f"{'>=' if op in ('<', '≥', '>=') else op}{match.group('target')}%"
+                gate = make_gate(doc, name, line, "prose", target, f"{match.group('current')}%")
+                if gate is not None:
+                    yield gate
+            for match in PAREN_TARGET.finditer(text):
+                name = f"{match.group('name').strip()} target"
+                gate = make_gate(
+                    doc,
+                    name,
+                    line,
+                    "prose",
+                    f">={match.group('target')}%",
+                    f"{match.group('current')}%",
+                )
+                if gate is not None:
+                    yield gate
+    for block in doc.blocks:
+        text = block.text if block.kind == "paragraph" else block.content
+        if "fail-under" not in text:
+            continue
+        for match in FAIL_UNDER.finditer(text[:4000]):
+            key = _number_key(match.group("target"))
+            if key in seen_thresholds:
+                continue
+            seen_thresholds.add(key)
+            overall = _overall_coverage(doc)
+            current = f"{overall.value:g}%" if overall else None
+            gate = make_gate(
+                doc,
+                f"coverage threshold ({match.group(0)})",
+                block.line,
+                "prose",
+                f">={match.group('target')}%",
+                current,
+            )
+            if gate is not None:
+                yield gate
+
+
+def _number_key(text: str) -> str:
+    return f"{float(text):g}"
+
+
+def _clause_before(text: str, end: int) -> str:
+    """The words before a comparison, back to the start of its clause (at most ten words)."""
+    head = text[:end]
+    head = re.split(r"[.;!?。]\s|\n", head)[-1]
+    head = head.rstrip(" (:-–—")
+    words = head.split()
+    return " ".join(words[-10:])
