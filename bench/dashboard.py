@@ -5,15 +5,16 @@
 For each size: a fresh SQLite database filled by bulk SQL with synthetic reports (two projects of
 40 workstreams each, sessions per workstream growing with the size; every report is a real
 markdown status report with its gates, tests, coverage, sections and two blockers, one that stays
-open and one that opens and is resolved), then one uvicorn process serving it. Each page is
+open and one that opens and is resolved), plus a probe project with one workstream of 20
+sessions at every size, then one uvicorn process serving it. Each page is
 fetched once untimed, then ``--rounds`` times from each size's server in turn (both servers run
 side by side, so load from elsewhere on the machine falls on every size alike); the median wall
 time per request (loopback HTTP, so essentially server time) is printed with the ratio of each
 size to the first.
 
-"Warm" is the steady state: the summary snapshot is built and the data unchanged. "After a post"
-is the first home page view after a new report arrived, which rebuilds the snapshot (linear in the
-data) and is reported separately.
+Pages are measured in the steady state: the summary snapshot is built and the data unchanged.
+"home after a post" is the first home page view after a new report arrived, which extends the
+snapshot with it (recomputing that report's project) and is reported separately.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ from parsers import parse_report
 from reports_service.devserver import server_process
 
 PROJECTS = 2
+#: sessions of the probe workstream (project bench-2), the same at every size: the remediation
+#: page of a workstream grows with its own sessions, so it is compared at one length
+PROBE = 20
 WORKSTREAMS = 40  #: per project
 VARIANTS = 50  #: distinct parsed shapes reused (coverage value and test counts vary with them)
 PAGES = {
@@ -52,6 +56,8 @@ PAGES = {
     "blockers": "/blockers",
     "blockers filtered": "/blockers?project=bench-1&q=flaky",
     "report": "/projects/bench-0/reports/{report}",
+    f"remediation ({PROBE} sessions)": "/projects/bench-2/workstreams/{probe}",
+    "remediation (every session of a workstream)": "/projects/bench-0/workstreams/{report}",
 }
 
 
@@ -108,10 +114,12 @@ def synthetic(size: int) -> Iterator[tuple[dict[str, Any], dict[str, list[dict[s
     for number in range(VARIANTS):
         markdown = report_markdown(number)
         variants.append((markdown, parse_report(markdown)))
-    for index in range(size):
+    for index in range(size + PROBE):
         project = index % PROJECTS
         stream = (index // PROJECTS) % WORKSTREAMS
         session = index // (PROJECTS * WORKSTREAMS)
+        if index >= size:  # the probe: one workstream of PROBE sessions, in a project of its own
+            project, stream, session = PROJECTS, WORKSTREAMS, index - size
         markdown, parsed = variants[index % VARIANTS]
         raw = f"{markdown}\n<!-- synthetic report {index} -->\n".encode()
         report_id = index + 1
@@ -152,7 +160,7 @@ async def fill(url: str, size: int) -> None:
     tables: dict[str, Any] = {str(spec.table.__tablename__): spec.table for spec in ITEM_TABLES}
     async with engine.begin() as connection:
         await connection.execute(
-            insert(Project), [{"id": i + 1, "name": f"bench-{i}"} for i in range(PROJECTS)]
+            insert(Project), [{"id": i + 1, "name": f"bench-{i}"} for i in range(PROJECTS + 1)]
         )
         reports: list[dict[str, Any]] = []
         items: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
@@ -192,6 +200,11 @@ def after_post_ms(client: httpx.Client, token: str) -> float:
     return timed_ms(client, "/")
 
 
+def _path(template: str, size: int) -> str:
+    # bench-0's newest report; the probe's newest
+    return template.format(report=size - PROJECTS + 1, probe=size + PROBE)
+
+
 def prepare(size: int, directory: Path) -> tuple[str, str]:
     url = f"sqlite+aiosqlite:///{directory / f'dashboard-{size}.sqlite3'}"
     upgrade(url)
@@ -213,11 +226,11 @@ def measure(sizes: list[int], rounds: int, directory: Path) -> dict[int, dict[st
             clients[size] = stack.enter_context(httpx.Client(base_url=base, timeout=120))
         for name, template in PAGES.items():
             for size, client in clients.items():
-                path = template.format(report=size - PROJECTS + 1)  # bench-0's newest
+                path = _path(template, size)
                 timed_ms(client, path)  # untimed warm-up: snapshot, route, templates
             for _ in range(rounds):
                 for size, client in clients.items():
-                    path = template.format(report=size - PROJECTS + 1)
+                    path = _path(template, size)
                     samples[size].setdefault(name, []).append(timed_ms(client, path))
         for _ in range(max(rounds // 3, 5)):
             for size, client in clients.items():

@@ -183,14 +183,7 @@ class DashboardController(Controller):
             )
         sessions = stream.sessions[-MAX_SESSIONS:]
         items = await report_items(db_session, [r.id for r in sessions])
-        remediation = workstream_view(
-            current_project.name, stream.name, stream.status, sessions, items
-        )
-        context = {
-            "remediation": remediation,
-            "stream": stream,
-            "omitted": len(stream.sessions) - len(sessions),
-        }
+        context = {"remediation": workstream_view(stream, current_project.name, items)}
         return Template(template_name="remediation.html", context=context)
 
     @get("/blockers", name="blockers")

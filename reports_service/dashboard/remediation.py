@@ -213,6 +213,16 @@ class RemediationView:
     tests: list[MetricSeries] = field(default_factory=list)
     blockers: list[BlockerThreadView] = field(default_factory=list)
     findings: list[FindingView] = field(default_factory=list)
+    #: gates passing / total in the latest session with gates (None: no gates)
+    gates_passing: int | None = None
+    gates_total: int | None = None
+    stalled: int = 0  #: sessions (or gates, per the API) stalled: shown on the badge
+    #: sessions before the ones listed (the page shows the latest ones of a long series)
+    omitted: int = 0
+
+    @property
+    def open_blockers(self) -> int:
+        return sum(b.state in ("open", "reopened") for b in self.blockers)
 
     def session(self, number: int) -> SessionView | None:
         return self.sessions[number - 1] if 1 <= number <= len(self.sessions) else None
@@ -365,6 +375,9 @@ def from_detail(detail: Mapping[str, Any]) -> RemediationView:
         tests=tests,
         blockers=blockers,
         findings=findings,
+        gates_passing=detail.get("gates_passing") if detail.get("gates_total") else None,
+        gates_total=detail.get("gates_total") or None,
+        stalled=detail.get("gates_stalled") or 0,
     )
 
 

@@ -10,9 +10,7 @@ session no longer mentions it while it was open. Findings are the reports' lint 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from db.dashboard import ReportItems, ReportRow
+from db.dashboard import ReportItems
 from reports_service.dashboard.remediation import (
     BlockerEvent,
     BlockerThreadView,
@@ -24,14 +22,15 @@ from reports_service.dashboard.remediation import (
     RemediationView,
     SessionView,
 )
+from reports_service.dashboard.workstreams import Workstream
 
 #: sessions the page follows (the latest ones)
 MAX_SESSIONS = 200
 
 
-def workstream_view(
-    project: str, name: str, status: str, reports: Sequence[ReportRow], items: ReportItems
-) -> RemediationView:
+def workstream_view(stream: Workstream, project: str, items: ReportItems) -> RemediationView:
+    """The page of ``stream`` (its latest :data:`MAX_SESSIONS` sessions), from their items."""
+    reports = stream.sessions[-MAX_SESSIONS:]
     sessions = [
         SessionView(
             number=n, report_id=r.id, title=r.title, date=r.date, agent=r.agent, kind=r.kind
@@ -39,11 +38,16 @@ def workstream_view(
         for n, r in enumerate(reports, 1)
     ]
     number = {s.report_id: s.number for s in sessions}
+    gates = stream.gates
     return RemediationView(
         id=None,
         project=project,
-        name=name,
-        status=status,
+        name=stream.name,
+        status=stream.status,
+        gates_passing=gates.passing if gates else None,
+        gates_total=gates.total if gates else None,
+        stalled=stream.stalled_for,
+        omitted=len(stream.sessions) - len(reports),
         sessions=sessions,
         gates=_gates(items, number),
         coverage=_coverage(items, number),

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from db.dashboard import ReportItems, ReportRow
 from db.models import Blocker, CoverageFigure, Finding, Gate, TestRun
 from reports_service.dashboard.remediation import from_detail
 from reports_service.dashboard.series import workstream_view
+from reports_service.dashboard.templating import environment
+from reports_service.dashboard.workstreams import Workstream
+
+#: GET /api/remediations/{id} as the progress branch (issue 4) answered it for five sessions of
+#: tests/samples.report_markdown, the third with its coverage target lowered to 60%
+PROGRESS_DETAIL = Path(__file__).parent / "fixtures" / "remediation_detail.json"
 
 
 def ref(report_id: int) -> dict[str, Any]:
@@ -99,6 +107,11 @@ def row(report_id: int) -> ReportRow:
                      "claude", None, f"S {report_id}", "status", "r", None)  # fmt: skip
 
 
+def stream(*report_ids: int) -> Workstream:
+    return Workstream(key="r", name="r", sessions=[row(i) for i in report_ids],
+                      tallies=[None] * len(report_ids))  # fmt: skip
+
+
 def gate(report_id: int, value: float, status: str, position: int = 0, **fields: Any) -> Gate:
     return Gate(report_id=report_id, position=position, key="coverage", name="Coverage",
                 status=status, current=f"{value}%", current_value=value, target_value=67.0,
@@ -122,7 +135,7 @@ def test_a_workstream_follows_each_gate_by_key_first_row_per_report() -> None:
         gate(2, 55, "fail", claimed_status="pass", computed_status="fail"),
         gate(3, 55, "fail"), gate(4, 55, "fail"),
     ])  # fmt: skip
-    view = workstream_view("p", "r", "failing", [row(i) for i in (1, 2, 3, 4)], found)
+    view = workstream_view(stream(1, 2, 3, 4), "p", found)
     (series,) = view.gates
     assert [o.current_value for o in series.observations] == [50, 55, 55, 55]
     assert series.observations[1].mismatch
@@ -136,7 +149,7 @@ def test_blocker_threads_open_resolve_reopen_and_drop() -> None:
         blocker(3, "CI red"),
         blocker(4, "CI red"), blocker(4, "Late", resolved=True),
     ])  # fmt: skip
-    view = workstream_view("p", "r", "failing", [row(i) for i in (1, 2, 3, 4)], found)
+    view = workstream_view(stream(1, 2, 3, 4), "p", found)
     threads = {t.text: t for t in view.blockers}
     assert threads["CI red"].state == "reopened"
     assert [e.event for e in threads["CI red"].events] == [
@@ -162,9 +175,20 @@ def test_coverage_tests_and_findings_follow_the_sessions() -> None:
         findings=[Finding(report_id=2, position=0, code="gate-no-status", severity="warning",
                           message="a gate without a status", fix="add one", line=4)],
     )  # fmt: skip
-    view = workstream_view("p", "r", "failing", [row(1), row(2)], found)
+    view = workstream_view(stream(1, 2), "p", found)
     assert [c.label for c in view.coverage] == ["overall", "file.py"]
     assert [p.value for p in view.coverage[1].lines["coverage"]] == [10.0, 20.0]
     assert view.tests[0].label == "all tests"
     assert view.findings[0].session == 2
     assert "Fix: add one" in view.findings[0].message
+
+
+def test_a_real_answer_of_the_remediation_api_renders() -> None:
+    view = from_detail(json.loads(PROGRESS_DETAIL.read_text()))
+    html = environment().get_template("remediation.html").render(remediation=view)
+    assert [s.number for s in view.sessions] == [1, 2, 3, 4, 5]
+    assert html.count('<figure class="gate-series"') == len(view.gates) == 2
+    assert html.count('class="line s1"') == 1  # the moved target of Overall coverage
+    assert html.count('class="finding-row') == 2  # target_changed, twice
+    assert "lowered from" in html
+    assert f'href="/projects/demo/reports/{view.sessions[2].report_id}#L11"' in html
