@@ -19,12 +19,15 @@ from reports_service.controllers import (
     ProjectController,
     ReportController,
     health,
+    ready,
 )
 from reports_service.controllers.report_format import report_format_schema_endpoint
 from reports_service.dashboard.snapshot import SnapshotCache
 from reports_service.dashboard.templating import static_router, template_config
 from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
 from reports_service.errors import internal_error, too_large
+from reports_service.logs import litestar_logging_config
+from reports_service.request_id import RequestIdMiddleware, send_request_id
 from reports_service.settings import Settings
 
 
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            ready,
             ProjectController,
             ReportController,
             BlockerController,
@@ -67,7 +71,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "read_scope": Provide(provide_read_scope),
         },
         lifespan=[database],
-        before_send=[close_db_session],
+        before_send=[close_db_session, send_request_id],
+        middleware=[RequestIdMiddleware()],
+        logging_config=litestar_logging_config(settings.log_level, settings.log_format),
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

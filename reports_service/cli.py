@@ -14,6 +14,14 @@ import click
 #: command name -> "module:attribute"; the help line is shown without importing the module
 COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("reports_service.commands.db:db", "Database schema: upgrade, downgrade."),
+    "export": (
+        "reports_service.commands.export:export",
+        "Export a project's reports, gates and blockers (JSON or CSV).",
+    ),
+    "ingest": (
+        "reports_service.commands.ingest:ingest",
+        "Import a tree of report files into a project (backfill).",
+    ),
     "load-examples": (
         "reports_service.commands.load_examples:load_examples",
         "Store report files (default: examples/*.md) in the database.",
@@ -24,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "serve": ("reports_service.commands.serve:serve", "Run the HTTP API (uvicorn)."),
     "token": ("reports_service.commands.token:token", "Project tokens: create, list, revoke."),
+    "post": (
+        "reports_service.commands.post:post",
+        "Post a report file to a running service (the agent side).",
+    ),
     "parse": (
         "reports_service.commands.parse:parse",
         "Parse report files and print what they hold.",

@@ -8,6 +8,8 @@ from litestar import Request, Response
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 
+from reports_service.request_id import request_context
+
 logger = logging.getLogger("reports_service")
 
 
@@ -35,11 +37,12 @@ def internal_error(request: Request[object, object, State], exc: Exception) -> R
     if isinstance(exc, HTTPException) and exc.status_code != 500:  # pragma: no cover
         return Response(_body(exc.status_code, exc.detail, exc.extra), status_code=exc.status_code)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    request_id = request_context(request.scope).request_id
     return Response(
         _body(
             500,
             "the server failed on this request; it has been logged. Retrying later may work; "
-            "if it keeps failing, report it with the time of the request",
+            f"if it keeps failing, report it with the request id {request_id}",
         ),
         status_code=500,
     )

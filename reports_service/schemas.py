@@ -70,3 +70,10 @@ class ErrorBody(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class NotReady(BaseModel):
+    """``/ready`` when the database does not answer."""
+
+    status_code: int = 503
+    detail: str

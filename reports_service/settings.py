@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from db.settings import DatabaseSettings
 
@@ -29,3 +31,17 @@ class Settings(DatabaseSettings):
         "show at once",
     )
     debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in 500s)")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="the least severe log records written"
+    )
+    log_format: Literal["auto", "json", "console"] = Field(
+        default="auto",
+        description="json: one JSON object per line; console: readable lines; "
+        "auto: console on a terminal, json otherwise",
+    )
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        """``REPORTS_LOG_LEVEL=INFO`` means ``info``."""
+        return value.strip().lower() if isinstance(value, str) else value

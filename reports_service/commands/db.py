@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from db.migrate import downgrade as run_downgrade
-from db.migrate import upgrade as run_upgrade
+from reports_service.commands._database import migrate, shown_url
 from reports_service.settings import Settings
 
 
@@ -17,10 +16,13 @@ def db() -> None:
 @db.command()
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
-    """Upgrade the schema to REVISION (default: head), creating the database if new."""
+    """Upgrade the schema to REVISION (default: head), creating the database if new.
+
+    Exit code 1 (with the reason) when the database cannot be reached or migrated.
+    """
     url = Settings().database_url
-    run_upgrade(url, revision)
-    click.echo(f"database at {revision}: {url}")
+    migrate(url, revision)
+    click.echo(f"database at {revision}: {shown_url(url)}")
 
 
 @db.command()
@@ -28,5 +30,5 @@ def upgrade(revision: str) -> None:
 def downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION ('base' drops every table and its data)."""
     url = Settings().database_url
-    run_downgrade(url, revision)
-    click.echo(f"database at {revision}: {url}")
+    migrate(url, revision, down=True)
+    click.echo(f"database at {revision}: {shown_url(url)}")

@@ -2,7 +2,7 @@
 
 from reports_service.controllers.blockers import BlockerController
 from reports_service.controllers.dashboard import DashboardController
-from reports_service.controllers.health import health
+from reports_service.controllers.health import health, ready
 from reports_service.controllers.projects import ProjectController
 from reports_service.controllers.reports import ReportController
 
@@ -12,4 +12,5 @@ __all__ = [
     "ProjectController",
     "ReportController",
     "health",
+    "ready",
 ]

@@ -1,0 +1,274 @@
+"""Bulk import of report files (``reports-service ingest``): parse in parallel, store in batches.
+
+Files are read and parsed in worker processes, one per core; the main process stores what they
+give back in the order of the paths, :data:`BATCH_SIZE` reports per transaction. Content the
+project already has (the same SHA-256) is a duplicate and is not stored again, so running an
+import twice stores nothing the second time: the database's unique ``(project, sha256)`` decides,
+as it does for posts. A file that cannot be read, decoded, parsed or stored is listed as failed,
+with its reason, and the others go on. What was committed stays committed if the run is
+interrupted; running it again picks up the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Project, Report
+from db.store import add_report
+from db.tokens import get_or_create_project
+from reports_service.services.ingest import IngestError, Submission, ingest
+from reports_service.services.report_files import ReportFile, Unreadable, read_report_file
+
+#: reports stored per transaction
+BATCH_SIZE = 50
+#: files in flight per parser process (read ahead while the main process stores)
+READ_AHEAD = 4
+
+Reader = Callable[[str, int], ReportFile | Unreadable]
+Status = Literal["imported", "duplicate", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    path: str
+    status: Status
+    report_id: int | None = None  #: the stored report (new, or the one it duplicates)
+    reason: str | None = None  #: why it failed
+
+
+@dataclass(slots=True)
+class BackfillSummary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def of(self, status: Status) -> list[FileOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == status]
+
+
+Result = ReportFile | Unreadable
+
+
+def _ignore_interrupts() -> None:
+    """Parser processes leave Ctrl+C to the main process, which stops them (no tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _finished(future: Future[Result]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _ready(result: Result) -> Future[Result]:
+    future: Future[Result] = Future()
+    future.set_result(result)
+    return future
+
+
+class _Parsers:
+    """Parser processes reading files ahead, in order, surviving the death of a process."""
+
+    def __init__(self, reader: Reader, max_bytes: int, jobs: int) -> None:
+        self.reader = reader
+        self.max_bytes = max_bytes
+        self.jobs = jobs
+        self.context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.pool = self._new_pool(jobs)
+        self.pending: deque[tuple[str, Future[Result]]] = deque()
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=self.context, initializer=_ignore_interrupts
+        )
+
+    async def submit(self, path: str) -> None:
+        try:
+            future = self.pool.submit(self.reader, path, self.max_bytes)
+        except BrokenProcessPool:
+            await self._recover()
+            future = self.pool.submit(self.reader, path, self.max_bytes)
+        self.pending.append((path, future))
+
+    async def next_result(self) -> Result:
+        path, future = self.pending.popleft()
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            self.pending.appendleft((path, future))
+            await self._recover()
+            return await self.next_result()
+
+    async def _recover(self) -> None:
+        """A process died: each file then in flight is read again in a process of its own.
+
+        Only the file that kills its process fails; the others are read as usual.
+        """
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new_pool(self.jobs)
+        alone: ProcessPoolExecutor | None = None
+        suspects = list(self.pending)
+        self.pending.clear()
+        for path, future in suspects:
+            if _finished(future):
+                self.pending.append((path, future))
+                continue
+            alone = alone or self._new_pool(1)
+            try:
+                result = await asyncio.wrap_future(alone.submit(self.reader, path, self.max_bytes))
+            except BrokenProcessPool:
+                result = Unreadable(path, "the parser process died reading this file")
+                alone.shutdown(wait=True)
+                alone = None
+            self.pending.append((path, _ready(result)))
+        if alone is not None:
+            alone.shutdown(wait=True)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+async def read_in_order(
+    paths: Sequence[str], max_bytes: int, jobs: int, reader: Reader = read_report_file
+) -> AsyncIterator[Result]:
+    """Each file read and parsed, in the order of ``paths``, by ``jobs`` processes."""
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield reader(path, max_bytes)
+        return
+    parsers = _Parsers(reader, max_bytes, jobs)
+    waiting = iter(paths)
+    try:
+        for path in waiting:
+            await parsers.submit(path)
+            if len(parsers.pending) >= jobs * READ_AHEAD:
+                break
+        while parsers.pending:
+            result = await parsers.next_result()
+            next_path = next(waiting, None)
+            if next_path is not None:
+                await parsers.submit(next_path)
+            yield result
+    finally:
+        parsers.close()
+
+
+async def _store_together(
+    sessions: async_sessionmaker[AsyncSession],
+    project_id: int,
+    batch: list[ReportFile],
+    remediation: str | None,
+) -> list[FileOutcome]:
+    """The batch in one transaction (raises when any report cannot be stored)."""
+    async with sessions() as session:
+        statement = select(Report.sha256, Report.id).where(
+            Report.project_id == project_id,
+            col(Report.sha256).in_({item.sha256 for item in batch}),
+        )
+        known: dict[str, int | None] = dict(list(await session.exec(statement)))
+        outcomes = []
+        for item in batch:
+            sha256 = item.sha256
+            if sha256 in known:
+                outcomes.append(FileOutcome(item.path, "duplicate", known[sha256]))
+                continue
+            report = Report(
+                project_id=project_id,
+                sha256=sha256,
+                size=len(item.raw),
+                raw=item.raw,
+                parser_version=item.parsed.parser_version,
+                remediation=remediation,
+            )
+            await add_report(session, report, item.parsed)
+            known[sha256] = report.id
+            outcomes.append(FileOutcome(item.path, "imported", report.id))
+        await session.commit()
+    return outcomes
+
+
+async def _store_alone(
+    sessions: async_sessionmaker[AsyncSession],
+    project: Project,
+    item: ReportFile,
+    remediation: str | None,
+) -> FileOutcome:
+    """One report in its own transaction, the way a post is stored (racing writers included)."""
+    submission = Submission(raw=item.raw, text=item.text, remediation=remediation)
+    try:
+        async with sessions() as session:
+            outcome = await ingest(session, project, submission)
+    except (IngestError, SQLAlchemyError) as exc:
+        reason = exc.detail if isinstance(exc, IngestError) else _first_line(exc)
+        return FileOutcome(item.path, "failed", reason=f"cannot store it: {reason}")
+    status: Status = "imported" if outcome.created else "duplicate"
+    return FileOutcome(item.path, status, outcome.report.id)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:300]}" if lines else type(exc).__name__
+
+
+async def store_batch(
+    sessions: async_sessionmaker[AsyncSession],
+    project: Project,
+    batch: list[ReportFile],
+    remediation: str | None = None,
+) -> list[FileOutcome]:
+    """Store ``batch`` in one transaction; if that fails, each report on its own.
+
+    The whole batch fails together when another writer stored one of its reports meanwhile, or
+    when one report holds a value the database refuses; report by report, only that one fails.
+    """
+    if project.id is None:
+        raise ValueError("the project is not stored")
+    try:
+        return await _store_together(sessions, project.id, batch, remediation)
+    except SQLAlchemyError:
+        return [await _store_alone(sessions, project, item, remediation) for item in batch]
+
+
+async def backfill(
+    sessions: async_sessionmaker[AsyncSession],
+    project_name: str,
+    paths: Sequence[str],
+    *,
+    remediation: str | None = None,
+    max_bytes: int,
+    jobs: int = 1,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
+    reader: Reader = read_report_file,
+) -> BackfillSummary:
+    """Import the report files at ``paths`` into ``project_name`` (created if new)."""
+    summary = BackfillSummary()
+
+    def record(outcomes: list[FileOutcome]) -> None:
+        summary.outcomes.extend(outcomes)
+        if on_outcome is not None:
+            for outcome in outcomes:
+                on_outcome(outcome)
+
+    async with sessions() as session:
+        project = await get_or_create_project(session, project_name)
+    batch: list[ReportFile] = []
+    async for result in read_in_order(paths, max_bytes, jobs, reader):
+        if isinstance(result, Unreadable):
+            record([FileOutcome(result.path, "failed", reason=result.reason)])
+            continue
+        batch.append(result)
+        if len(batch) >= BATCH_SIZE:
+            record(await store_batch(sessions, project, batch, remediation))
+            batch = []
+    if batch:
+        record(await store_batch(sessions, project, batch, remediation))
+    return summary
