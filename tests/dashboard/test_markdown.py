@@ -154,3 +154,11 @@ def test_finding_lines_are_highlighted_with_their_note() -> None:
 
 def test_without_findings_nothing_is_highlighted() -> None:
     assert "finding" not in str(render_report("# T\n\ntext\n").html)
+
+
+def test_column_alignment_is_a_class_not_an_inline_style() -> None:
+    html = str(render_report("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n").html)
+    assert "style=" not in html
+    assert '<th class="align-left">a</th>' in html
+    assert '<td class="align-center">2</td>' in html
+    assert '<td class="align-right">3</td>' in html

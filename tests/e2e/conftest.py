@@ -151,7 +151,7 @@ class Watched:
     """A page, with what went wrong in it: script errors, dialogs, requests off this server."""
 
     page: Page
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  #: script errors, console errors (CSP)
     dialogs: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
 
@@ -165,6 +165,10 @@ def watch(browser: Browser, site: Site, **context: object) -> Iterator[Watched]:
     page = ctx.new_page()
     watched = Watched(page)
     page.on("pageerror", lambda error: watched.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: watched.errors.append(message.text) if message.type == "error" else None,
+    )
     page.on("dialog", lambda dialog: (watched.dialogs.append(dialog.message), dialog.dismiss()))
 
     def keep_local(route: Route, request: Request) -> None:
