@@ -75,6 +75,13 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "backticks and pipes": lambda n: "`|" * (n // 2),
     "unclosed fence": lambda n: "```\n" + "331 passed, 2 failed\n" * (n // 21),
     "percent soup": lambda n: "coverage 55% -> 60% (target 70%) " * (n // 34),
+    "open parentheses": lambda n: (
+        "# T\n\n**Author "
+        + "(" * (n // 2)
+        + ":** x\n\n#### 1. "
+        + "(" * (n // 2)
+        + "\n- Coverage: 5%\n"
+    ),
 }
 
 

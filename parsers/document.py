@@ -65,6 +65,9 @@ def render_inline(token: Token | None) -> Inline:
             result.codes.append(child.content)
         elif kind in ("softbreak", "hardbreak"):
             parts.append("\n")
+        elif kind in ("strong_open", "strong_close", "em_open", "em_close") and "_" in child.markup:
+            # underscores in names (``__tests__/``, ``__init__``) parse as emphasis: keep them
+            parts.append(child.markup)
         elif kind == "strong_open":
             strong_start.append(len(parts))
         elif kind == "strong_close" and strong_start:
@@ -113,6 +116,8 @@ class Block:
     content: str = ""
     #: tables
     table: Table | None = None
+    #: position in :attr:`Document.blocks`
+    index: int = 0
 
     @property
     def text(self) -> str:
@@ -181,8 +186,14 @@ class Document:
     issues: list[ParseIssue] = field(default_factory=list)
     #: what earlier extractors in the registry found, by field name (gates read coverage)
     found: dict[str, Any] = field(default_factory=dict)
-    #: per-document memo for answers several extractors need (e.g. each table's kind)
-    memo: dict[str, Any] = field(default_factory=dict)
+    #: per-document memo for answers several extractors need (e.g. each table's kind), and
+    #: for values an extractor computes once per section or block to stay linear; keys are
+    #: prefixed by the extractor ("files.heading", "blockers.roles", ...)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: lazily built indexes (see :meth:`blocks_in`, :meth:`subsections`, :meth:`lead_in`)
+    _by_section: dict[int | None, list[Block]] | None = field(default=None, repr=False)
+    _children: dict[int | None, list[Section]] | None = field(default=None, repr=False)
+    _free_before: list[int] | None = field(default=None, repr=False)
 
     def issue(self, line: int | None, message: str) -> None:
         self.issues.append(ParseIssue(line=line, message=message))
@@ -213,6 +224,54 @@ class Document:
 
     def section_of(self, block: Block) -> Section | None:
         return None if block.section is None else self.sections[block.section]
+
+    def previous(self, block: Block) -> Block | None:
+        """The block just before ``block`` in document order."""
+        return self.blocks[block.index - 1] if 0 < block.index <= len(self.blocks) else None
+
+    def blocks_in(self, section: int | None) -> list[Block]:
+        """The blocks directly under a section (not under its sub-headings), in order."""
+        if self._by_section is None:
+            self._by_section = {}
+            for block in self.blocks:
+                self._by_section.setdefault(block.section, []).append(block)
+        return self._by_section.get(section, [])
+
+    def subsections(self, section: int | None) -> list[Section]:
+        """The sections one level below ``section`` (top-level sections for None)."""
+        if self._children is None:
+            self._children = {}
+            for child in self.sections:
+                self._children.setdefault(child.parent, []).append(child)
+        return self._children.get(section, [])
+
+    def lead_in(self, block: Block) -> Block | None:
+        """The paragraph that introduces ``block`` ("Executed:", "**Files modified**:"): the
+        paragraph right before it inside the same list item, or else the free paragraph right
+        before the list holding it (or before ``block`` itself), in the same section."""
+        item = block.item
+        if item is not None and item.blocks and item.blocks[0] is not block:
+            before = self.previous(block)
+            return before if before is not None and before.kind == "paragraph" else None
+        index = block.index - 1
+        if item is not None and index >= 0:
+            if self._free_before is None:  # nearest block outside any list, at or before i
+                self._free_before = []
+                last = -1
+                for position, each in enumerate(self.blocks):
+                    if each.item is None:
+                        last = position
+                    self._free_before.append(last)
+            index = self._free_before[index]
+        before = self.blocks[index] if index >= 0 else None
+        if (
+            before is None
+            or before.kind != "paragraph"
+            or before.item is not None
+            or before.section != block.section
+        ):
+            return None
+        return before
 
 
 def _line(token: Token, offset: int = 0) -> int:
@@ -407,6 +466,8 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
             blocks.append(Block("hr", _line(token), _end_line(token), current_section))
         index += 1
 
+    for position, block in enumerate(blocks):
+        block.index = position
     return Document(
         source=text,
         lines=text.splitlines(),

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers.document import Document
+from parsers.extractors.blockers import extract_blockers
+from parsers.extractors.commands import extract_commands
 from parsers.extractors.coverage import extract_coverage, extract_coverage_forecasts
+from parsers.extractors.files import extract_files_changed
 from parsers.extractors.gates import extract_gates
 from parsers.extractors.meta import extract_meta
 from parsers.extractors.sections import extract_sections
@@ -29,4 +32,7 @@ REGISTRY: tuple[Extractor, ...] = (
     Extractor("coverage_forecasts", extract_coverage_forecasts),
     Extractor("gates", extract_gates),
     Extractor("tests", extract_tests),
+    Extractor("files_changed", extract_files_changed),
+    Extractor("blockers", extract_blockers),
+    Extractor("commands", extract_commands),
 )

@@ -27,6 +27,8 @@ GROUPS = (
     "meta",
     "kinds",
     "changes",
+    "change_codes",
+    "files",
     "tests",
     "coverage",
     "blockers",

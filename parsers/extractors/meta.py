@@ -35,7 +35,7 @@ FOOTER_LINES = 15
 DATE_KEY = re.compile(r"(?:_at|_on|date)$", re.IGNORECASE)
 SIGNED_BY = re.compile(r"^([A-Za-z]+(?: [a-z]+)? (?:by|with))\s+(\S.{1,60})$")
 ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)\b")
-PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
+PARENTHESES = re.compile(r" ?[(（][^()（）]*[)）]")  # no nested "(": linear on "((((("
 PARENTHETICAL_MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
 
 

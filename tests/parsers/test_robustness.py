@@ -97,6 +97,18 @@ def test_unclosed_fence_and_runs_of_marks_parse() -> None:
     assert_clean(parse_report(text))
 
 
+def test_runs_of_open_brackets_in_labels_and_headings_parse() -> None:
+    """Shapes that once made a label regex quadratic (see bench/parse.py for the time)."""
+    text = (
+        "# T\n\n**Author "
+        + "(" * 30_000
+        + ":** x\n\n#### 1. "
+        + "(" * 30_000
+        + "\n- Coverage: 5%\n"
+    )
+    assert_clean(parse_report(text))
+
+
 def test_invalid_front_matter_is_an_issue_not_an_error() -> None:
     report = parse_report("---\nphase: [unclosed\n---\n# Title\n")
     assert report.meta.title == "Title"

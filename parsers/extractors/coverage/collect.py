@@ -46,7 +46,7 @@ class Mention:
     forecast: bool = False
 
 
-def _mention(doc: Document, block: Block, text: str) -> Mention:
+def mention_of(doc: Document, block: Block, text: str) -> Mention:
     vocab = doc.vocab
     label = text.split(":")[0][:60]
     return Mention(
@@ -62,6 +62,10 @@ class Collector:
         self.forecasts: list[CoverageForecast] = []
         self.seen: set[tuple[str, str, float]] = set()
         self.by_key: dict[tuple[str, str, float], CoverageFigure] = {}
+        #: (metric, value) of unnamed headline figures ("**Coverage**: 31.2%") and of named
+        #: ones in metric rows ("| Controller Coverage | 31.2% |"): one figure said twice
+        self.headlines: set[tuple[str, float]] = set()
+        self.named_headlines: set[tuple[str, float]] = set()
 
     def add(
         self,
@@ -91,6 +95,23 @@ class Collector:
             line=line,
         )
         self.figures.append(self.by_key[key])
+
+    def resolved(self) -> list[CoverageFigure]:
+        """The figures, a headline dropped where a named scope states the same figure
+        ("Coverage: 31.2%" in the header, "| Controller Coverage | 31.2% |" in a table)."""
+        named = {
+            (figure.metric or "", round(figure.value, 2))
+            for figure in self.figures
+            if not figure.scope.startswith("overall")
+        } & self.named_headlines
+        return [
+            figure
+            for figure in self.figures
+            if not (
+                figure.scope.startswith("overall")
+                and (figure.metric or "", round(figure.value, 2)) in self.headlines & named
+            )
+        ]
 
     def forecast(self, scope: str, text: str, line: int) -> None:
         match = RANGE.search(text)

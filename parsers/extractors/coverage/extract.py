@@ -16,7 +16,7 @@ def extract_coverage(doc: Document) -> list[CoverageFigure]:
     from_fences(doc, out)
     from_text(doc, out)
     doc.found["coverage_forecasts"] = out.forecasts
-    return sorted(out.figures, key=lambda figure: figure.line or 0)
+    return sorted(out.resolved(), key=lambda figure: figure.line or 0)
 
 
 def extract_coverage_forecasts(doc: Document) -> list[CoverageForecast]:

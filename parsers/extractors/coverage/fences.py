@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from parsers.document import Document
-from parsers.extractors.coverage.collect import Collector, _mention
-from parsers.extractors.coverage.scopes import _not_a_scope, measured, metric_of, scope_of
+from parsers.extractors.coverage.collect import Collector, mention_of
+from parsers.extractors.coverage.scopes import measured, metric_of, not_a_scope, scope_of
 from parsers.quantities import Quantity, percentages
 from parsers.tables import section_has
 
@@ -17,7 +17,7 @@ GO_COVER = re.compile(
 
 
 GO_FUNC = re.compile(
-    r"^(?P<file>[\w./\-]+\.go):\d+:\s+(?P<func>[\w.()*]+)\s+(?P<value>\d+(?:\.\d+)?)%$"
+    r"^(?P<file>[\w./\-]+\.go):\d+:\s+(?P<func>[\w.()*]+)\s+(?P<value>\d+(?:\.\d+)?)%(?:\s|$)"
 )
 
 
@@ -48,10 +48,13 @@ def from_fences(doc: Document, out: Collector) -> None:
             section_has(doc, block, "coverage", 2)
             or vocab.role("coverage", "word").found(block.content[:400])
             or COVERAGE_TOOL_HEADER.search(block.content[:2000]) is not None
+            or any(
+                GO_FUNC.match(line.strip()) or GO_COVER.match(line.strip()) for line in lines[:50]
+            )
         )
         if not in_coverage:
             continue
-        mention = _mention(doc, block, "")
+        mention = mention_of(doc, block, "")
         if mention.baseline:
             continue
         header_metrics: list[str | None] | None = None
@@ -106,7 +109,7 @@ def from_fences(doc: Document, out: Collector) -> None:
                 if named is not None and (
                     vocab.role("columns", "baseline").found(named.group("name"))
                     or vocab.role("sections", "baseline").found(named.group("name"))
-                    or _not_a_scope(named.group("name"), vocab)
+                    or not_a_scope(named.group("name"), vocab)
                 ):
                     continue
                 if named is not None and not vocab.role("coverage", "not_coverage").found(text):

@@ -9,7 +9,7 @@ from parsers.quantities import ARROW, RANGE, Quantity, percentages
 from parsers.tables import is_path
 from parsers.vocabulary import Vocabulary
 
-REPORT_ARTIFACT = re.compile(r"\.(?:out|html?|xml|json|lcov|info|txt|csv)$", re.IGNORECASE)
+REPORT_ARTIFACT = re.compile(r"\.(?:out|html?|xml|json|lcov|info|txt|csv|md)$", re.IGNORECASE)
 
 
 SCOPE_NOISE = re.compile(
@@ -21,7 +21,7 @@ SCOPE_NOISE = re.compile(
 SEQUENCE_LABEL = re.compile(r"^\W*([^\W\d_]+)\s?[#№]?\s?\d+(?:[.\-–]\d+)*\W*$")
 
 
-PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
+PARENS = re.compile(r" ?[(（][^()（）]*[)）]")  # no nested "(": linear on "((((("
 
 
 def _phrases(vocab: Vocabulary, group: str, role: str) -> re.Pattern[str] | None:
@@ -58,13 +58,12 @@ def scope_of(label: str, vocab: Vocabulary) -> str:
         if pattern is not None:
             text = pattern.sub(" ", text)
     text = PARENS.sub("", text)
+    leading = vocab.role("coverage", "preposition").first_match(text.strip())
+    if leading is not None and leading[0] == 0:
+        text = text.strip()[leading[1] :]  # "Cobertura de Routing" -> "Routing"
     text = SCOPE_NOISE.sub("", re.sub(r"\s+", " ", text)).strip()
     if not text or vocab.role("coverage", "overall").exact(text):
         return "overall"
-    overall = vocab.role("coverage", "overall").search(text)
-    if overall is not None and len(text.split()) <= 2 and overall.start() == 0:
-        rest = text[overall.end() :].strip()
-        return rest or "overall"
     return text
 
 
@@ -87,7 +86,7 @@ def measured(text: str) -> Quantity | None:
     return found[0]
 
 
-def _target_in(text: str, vocab: Vocabulary) -> float | None:
+def target_in(text: str, vocab: Vocabulary) -> float | None:
     match = vocab.role("columns", "target").search(text)
     if match is None:
         return None
@@ -95,7 +94,7 @@ def _target_in(text: str, vocab: Vocabulary) -> float | None:
     return after[0].value if after else None
 
 
-def _not_a_scope(label: str, vocab: Vocabulary) -> bool:
+def not_a_scope(label: str, vocab: Vocabulary) -> bool:
     """Labels that name a goal or an earlier step, not a measured thing: ``Target``,
     ``Progressive goal``, ``Phase 1`` / ``Session 11`` in a history list."""
     scope = scope_of(label, vocab)

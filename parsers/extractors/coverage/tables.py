@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from parsers.document import Block, Document
 from parsers.extractors.coverage.collect import Collector
-from parsers.extractors.coverage.scopes import _target_in, measured, metric_of, scope_of
+from parsers.extractors.coverage.scopes import measured, metric_of, scope_of, target_in
 from parsers.quantities import percentages
-from parsers.tables import column_roles, name_column, table_kinds
+from parsers.tables import column_roles, is_path, name_column, table_kinds
 from parsers.vocabulary import Vocabulary
 
 
@@ -54,7 +54,10 @@ def from_tables(doc: Document, out: Collector) -> None:
                     if metric == "statements":
                         metric = None  # statements are the headline figure: no suffix
                     out.add(scope, value, row.line, target, metric)
-        elif "gates" in kinds:
+                    if vocab.role("coverage", "word").found(row.texts[name_at]):
+                        out.named_headlines.add((metric or "", round(value.value, 2)))
+        elif "tests" not in kinds:
+            # gate tables and metric tables ("| Controller Coverage | 1.7% | 31.2% |")
             _coverage_from_gate_rows(doc, block, out)
 
 
@@ -102,6 +105,8 @@ def _coverage_from_gate_rows(doc: Document, block: Block, out: Collector) -> Non
         if value_at is None:
             continue
         name = row.texts[name_at]
+        if is_path(name):
+            continue  # "test_coverage_boost.py" names a file, not a coverage figure
         if not vocab.role("coverage", "word").found(name) or vocab.role(
             "coverage", "not_coverage"
         ).found(name):
@@ -113,5 +118,6 @@ def _coverage_from_gate_rows(doc: Document, block: Block, out: Collector) -> Non
         if target_at is not None and target_at < len(row.texts):
             found = percentages(row.texts[target_at])
             target = found[0].value if found else None
-        target = target if target is not None else _target_in(row.texts[value_at], vocab)
+        target = target if target is not None else target_in(row.texts[value_at], vocab)
         out.add(scope_of(name, vocab), value, row.line, target, metric_of(name, vocab))
+        out.named_headlines.add((metric_of(name, vocab) or "", round(value.value, 2)))

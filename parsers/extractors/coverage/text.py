@@ -7,16 +7,16 @@ import re
 
 from parsers.context import is_before_label
 from parsers.document import Block, Document
-from parsers.extractors.coverage.collect import Collector, Mention, _mention
+from parsers.extractors.coverage.collect import Collector, Mention, mention_of
 from parsers.extractors.coverage.scopes import (
     PARENS,
     REPORT_ARTIFACT,
     SEQUENCE_LABEL,
-    _not_a_scope,
-    _target_in,
     measured,
     metric_of,
+    not_a_scope,
     scope_of,
+    target_in,
 )
 from parsers.fields import split_field
 from parsers.quantities import ARROW, RANGE, Quantity, percentages
@@ -59,12 +59,15 @@ def _from_field(
         return True
     if mention.baseline or quantity is None:
         return True
-    if is_before_label(label, vocab) or _not_a_scope(label, vocab):
+    if is_before_label(label, vocab) or not_a_scope(label, vocab):
         return True
     if scope == "overall" and label_is_coverage:
         scope = _component_heading(doc, block) or scope
     estimated = vocab.role("coverage", "estimate").found(label + " " + value)
-    out.add(scope, quantity, line, _target_in(value, vocab), metric_of(label, vocab), estimated)
+    metric = metric_of(label, vocab)
+    out.add(scope, quantity, line, target_in(value, vocab), metric, estimated)
+    if scope == "overall":
+        out.headlines.add((metric or "", round(quantity.value, 2)))
     return True
 
 
@@ -110,7 +113,7 @@ def from_text(doc: Document, out: Collector) -> None:
             if "%" not in raw:
                 continue
             line = block.line + offset
-            mention = _mention(doc, block, raw)
+            mention = mention_of(doc, block, raw)
             parsed = split_field(raw)
             if parsed is not None and _from_field(doc, block, parsed, raw, line, mention, out):
                 continue
@@ -137,7 +140,7 @@ def from_text(doc: Document, out: Collector) -> None:
                 if vocab.role("sections", "forecast").found(window):
                     continue
                 scope = _scope_in_sentence(block, raw, quantity.start, vocab)
-                out.add(scope, quantity, line, _target_in(raw, vocab), metric_of(after, vocab))
+                out.add(scope, quantity, line, target_in(raw, vocab), metric_of(after, vocab))
 
 
 FROM_WORD = re.compile(r"(?:from|was|von|de|desde|从|から|에서)\s*$", re.IGNORECASE)

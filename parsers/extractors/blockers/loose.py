@@ -1,0 +1,130 @@
+"""Blockers stated outside blocker headings: headings and sentences with a blocking word, a
+"Blockers:" field, open items marked critical / high / P0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from parsers.document import Document, ListItem
+from parsers.extractors.blockers.entries import Candidate, keep
+from parsers.extractors.blockers.headings import NOT, OPEN, role_context, section_role
+from parsers.extractors.blockers.text import (
+    FIELD,
+    cap,
+    clean,
+    heading_text,
+    item_text,
+    names_failure,
+    resolved_in,
+    sentences,
+    severity_of,
+    words_of,
+)
+from parsers.matching import has
+from parsers.vocabulary import Vocabulary
+
+SHORT_TITLE = 6
+COUNTED = re.compile(r"\d+\s+(?:[\w-]+\s+)?(?:blockers?|blocked)\b", re.IGNORECASE)
+
+
+def _is_label(label: str, vocab: Vocabulary) -> bool:
+    """A field label that only names blockers ("Blockers", "Blocked on")."""
+    matched: set[str] = set()
+    phrases = vocab.role("sections", "blockers")
+    if phrases.pattern is not None:
+        for match in phrases.pattern.finditer(label):
+            matched |= words_of(match.group(0))
+    filler = vocab.role("blockers", "filler")
+    return not {w for w in words_of(label) - matched if not filler.exact(w)}
+
+
+def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
+    """Outside blocker sections: headings naming a blocker, a "Blockers:" field's entries,
+    sentences with a blocking word, and open items marked critical / high / P0."""
+    vocab = doc.vocab
+    strong = vocab.role("blockers", "strong")
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "heading") or block.section in covered:
+            continue
+        section = doc.section_of(block)
+        if role_context(doc, section) == NOT:
+            continue
+        if block.kind == "heading":
+            if section is not None and section.index != 0 and has(strong, block.text):
+                text = heading_text(doc, section)
+                yield Candidate(text, block.line, resolved_in(block.text, vocab, False), None)
+            continue
+        if block.item is not None and block.item.blocks[0] is not block:
+            continue
+        for offset, line in enumerate(block.text.split("\n")):
+            field = FIELD.match(line)
+            if field is not None:
+                label = field.group(1)
+                if section_role(label, vocab) != OPEN or not _is_label(label, vocab):
+                    continue  # "Status: BLOCKED" restates a blocker named elsewhere
+                for _, sentence in sentences(field.group(2)):
+                    text = cap(clean(sentence))
+                    if keep(text, OPEN, True, vocab):
+                        yield Candidate(text, block.line + offset, False, None)
+                continue
+            if not has(strong, line):
+                continue  # no blocking word on the line: no sentence of it can state one
+            for _, sentence in sentences(line):
+                if (
+                    not has(strong, sentence)
+                    or COUNTED.search(sentence)
+                    or has(vocab.role("blockers", "restating"), sentence)
+                ):
+                    continue  # "resolved 2 critical blockers" sums up blockers named elsewhere
+                text = cap(clean(sentence))
+                if block.item is not None and offset == 0 and len(words_of(line)) <= SHORT_TITLE:
+                    text = item_text(
+                        block.item, vocab
+                    )  # "**Dependency Blocker RESOLVED**" + details
+                severity, _ = severity_of(text, vocab)
+                resolved = resolved_in(sentence, vocab, False)
+                yield Candidate(
+                    text, block.line + offset, resolved, severity, block.item, block.index
+                )
+        item = block.item
+        if item is not None and _rated(item, vocab):
+            text = item_text(item, vocab)
+            severity, blocking = severity_of(text, vocab)
+            settled = has(vocab.role("status", "pass"), text) or has(
+                vocab.role("blockers", "resolved"), text
+            )
+            # a severity mark, not a blocking word naming the thing ("Blocking logic")
+            marked = severity is not None and not vocab.role("blockers", "open").exact(severity)
+            if blocking and marked and names_failure(text, vocab) and not settled:
+                yield Candidate(text, item.line, False, severity)
+
+
+def _rated(item: ListItem, vocab: Vocabulary) -> bool:
+    """The item or its first details name a severity (a cheap test before reading it)."""
+    blocking = vocab.role("severity", "blocking")
+    texts = [item.text, *(child.text for child in item.children[:3])]
+    return any(has(blocking, text) for text in texts)
+
+
+def merge_runs(doc: Document, candidates: list[Candidate]) -> list[Candidate]:
+    """Blocked sentences of sibling items ("- Cannot run pip (blocked)", "- Cannot run pkill
+    (blocked)") tell one blocker: they are joined into the first."""
+    merged: list[Candidate] = []
+    for candidate in candidates:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.item is not None
+            and candidate.item is not None
+            and last.item is not candidate.item
+            and last.item.parent is candidate.item.parent
+            and last.item.depth == candidate.item.depth
+            and all(b.item is not None for b in doc.blocks[last.block : candidate.block])
+        ):
+            last.text = cap(f"{last.text}; {candidate.text}")
+            last.item, last.block = candidate.item, candidate.block
+            continue
+        merged.append(candidate)
+    return merged
