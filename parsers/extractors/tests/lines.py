@@ -38,7 +38,7 @@ TEST_FILE = re.compile(r"(?:^|[/_.])(?:test|tests|spec)[_.]|[_.](?:test|spec)\.\
 LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")
 
 
-def _earlier(doc: Document, block: Block) -> bool:
+def earlier_session(doc: Document, block: Block) -> bool:
     """Runs of earlier sessions: under a "Before"/"Baseline" heading or list intro."""
     return in_baseline(doc, block)
 
@@ -58,7 +58,8 @@ def _suite_in_line(block: Block, text: str) -> str | None:
     return None
 
 
-def from_lines(doc: Document, runs: Runs) -> None:
+def from_lines(doc: Document, runs: Runs, skip: frozenset[int] | set[int] = frozenset()) -> None:
+    """Count lines of paragraphs, headings and fences (``skip``: lines already read)."""
     vocab = doc.vocab
     not_runs = vocab.role("tests", "not_runs")
     generic = vocab.role("tests", "total")
@@ -67,7 +68,7 @@ def from_lines(doc: Document, runs: Runs) -> None:
         if block.kind not in ("paragraph", "fence", "heading"):
             continue
         body = block.content if block.kind == "fence" else block.text
-        if DIGIT.search(body) is None or _earlier(doc, block):
+        if DIGIT.search(body) is None or earlier_session(doc, block):
             continue
         if block.kind != "fence" and section_has(doc, block, "howto", 2):
             continue
@@ -76,6 +77,8 @@ def from_lines(doc: Document, runs: Runs) -> None:
         for offset, raw in enumerate(lines[:2000]):
             text = raw.strip()
             if not text or len(text) > 400 or DIGIT.search(text) is None:
+                continue
+            if first_line + offset in skip:
                 continue
             per_file = RUNNER_FILE.match(text) if block.kind == "fence" else None
             if per_file is not None:
@@ -177,14 +180,18 @@ def _tests_label(label: str | None, vocab: Vocabulary) -> bool:
     return vocab.role("tests", "total").found(label) or vocab.role("columns", "suite").found(label)
 
 
+RATIO_END = re.compile(r"[)\]）,;|]|\s[-–—]\s")
+
+
 def _ratio_is_tests(label: str | None, value: str, vocab: Vocabulary) -> bool:
     """``Tests: 33/35 ✅`` or ``9/9 tests passed``: a ratio whose own words count tests
     (``(388/389) - 100 tests`` counts statements, the tests are another number)."""
     match = RATIO.search(value)
     if match is None:
         return False
-    after = value[match.end() : match.end() + 16]
-    if _counts_other_things(after.split(")")[0], vocab):
+    # only the words right after the ratio say what it counts: "(388/389) - 100 tests"
+    after = RATIO_END.split(value[match.end() : match.end() + 16], maxsplit=1)[0]
+    if _counts_other_things(after, vocab):
         return False
     if label is not None and vocab.role("coverage", "word").found(label):
         return False  # "Total Coverage: 100% (3736/3736 statements)"

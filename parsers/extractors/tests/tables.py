@@ -16,7 +16,7 @@ from parsers.extractors.tests.counts import (
     complete,
     read_counts,
 )
-from parsers.extractors.tests.lines import _earlier
+from parsers.extractors.tests.lines import earlier_session
 from parsers.extractors.tests.runs import Runs
 from parsers.models import TestRun
 from parsers.tables import column_roles, name_column, section_has, status_of, table_kinds
@@ -28,7 +28,7 @@ def from_tables(doc: Document, runs: Runs) -> None:
     summary = vocab.role("gates", "summary_row")
     for block in doc.blocks:
         table = block.table
-        if table is None or _earlier(doc, block) or _history(table.header_texts, vocab):
+        if table is None or earlier_session(doc, block) or _history(table.header_texts, vocab):
             continue
         columns = column_roles(table.header_texts, vocab)
         kinds = table_kinds(doc, block)
@@ -91,7 +91,7 @@ def from_table_cells(doc: Document, runs: Runs) -> None:
     count_words = _count_words(vocab)
     for block in doc.blocks:
         table = block.table
-        if table is None or "tests" in table_kinds(doc, block) or _earlier(doc, block):
+        if table is None or "tests" in table_kinds(doc, block) or earlier_session(doc, block):
             continue
         for row in table.rows:
             for text in row.texts:
@@ -107,7 +107,7 @@ def from_key_value_tables(doc: Document, runs: Runs) -> None:
     vocab = doc.vocab
     for block in doc.blocks:
         table = block.table
-        if table is None or len(table.header) != 2 or _earlier(doc, block):
+        if table is None or len(table.header) != 2 or earlier_session(doc, block):
             continue
         text = ", ".join(
             f"{row.texts[0]}: {row.texts[1]}" for row in table.rows if len(row.texts) == 2
