@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_INTERNAL_SERVER_ERROR
@@ -14,12 +15,15 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE, HTTP_500_IN
 from db.engine import create_engine, session_factory
 from reports_service.controllers import (
     BlockerController,
+    DashboardController,
     ProjectController,
     ReportController,
     health,
     ready,
 )
 from reports_service.controllers.report_format import report_format_schema_endpoint
+from reports_service.dashboard.snapshot import SnapshotCache
+from reports_service.dashboard.templating import static_router, template_config
 from reports_service.dependencies import close_db_session, provide_db_session, provide_read_scope
 from reports_service.errors import internal_error, too_large
 from reports_service.logs import litestar_logging_config
@@ -56,7 +60,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReportController,
             BlockerController,
             report_format_schema_endpoint,
+            DashboardController,
+            static_router(),
         ],
+        template_config=template_config(),
+        state=State({"dashboard_cache": SnapshotCache(max_age=settings.dashboard_max_age)}),
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
             "db_session": Provide(provide_db_session, use_cache=False),

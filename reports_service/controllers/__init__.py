@@ -1,8 +1,16 @@
 """The HTTP API, one controller per noun."""
 
 from reports_service.controllers.blockers import BlockerController
+from reports_service.controllers.dashboard import DashboardController
 from reports_service.controllers.health import health, ready
 from reports_service.controllers.projects import ProjectController
 from reports_service.controllers.reports import ReportController
 
-__all__ = ["BlockerController", "ProjectController", "ReportController", "health", "ready"]
+__all__ = [
+    "BlockerController",
+    "DashboardController",
+    "ProjectController",
+    "ReportController",
+    "health",
+    "ready",
+]
