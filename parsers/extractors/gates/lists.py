@@ -35,9 +35,13 @@ def gates_from_items(doc: Document) -> Iterator[Gate]:
             and not section_has(doc, block, "howto", 1)
             and not section_has(doc, block, "not_gates", 1)
         )
+        # a checklist may sit a level below its criteria heading ("## Verified / ### DB")
+        listed = (
+            section_has(doc, block, "gates", 2)
+            and not section_has(doc, block, "howto", 2)
+            and not section_has(doc, block, "not_gates", 1)
+        )
         if item.checkbox is not None:
-            # a checklist may sit a level below its criteria heading ("## Verified / ### DB")
-            listed = section_has(doc, block, "gates", 2) and not section_has(doc, block, "howto", 2)
             if not (in_gates or listed) and not _checklist_parent(doc, item):
                 continue
             yield from _gate_from_text(
@@ -45,7 +49,7 @@ def gates_from_items(doc: Document) -> Iterator[Gate]:
             )
             continue
         mark = item_mark(item.text)
-        if mark is None or not in_gates:
+        if mark is None or not (in_gates or (listed and item.parent is None)):
             continue
         status, warning = claimed(mark, doc)
         if warning and status is None:

@@ -7,8 +7,11 @@ import re
 from collections.abc import Iterator
 
 from parsers.document import Document
+from parsers.extractors.coverage.scopes import metric_of
 from parsers.extractors.gates.common import make_gate
+from parsers.fields import split_field
 from parsers.models import CoverageFigure, Gate
+from parsers.tables import section_has
 
 # "19.11% < required 30%": a measured percentage compared with a required one
 PROSE_COMPARISON = re.compile(
@@ -120,3 +123,33 @@ def _clause_before(text: str, end: int) -> str:
     head = head.rstrip(" (:-–—")
     words = head.split()
     return " ".join(words[-10:])
+
+
+def gates_from_thresholds(doc: Document) -> Iterator[Gate]:
+    """``## Coverage Thresholds`` / ``- Branches: 80%``: each listed threshold is a gate whose
+    current value is the report's measured overall figure for that metric."""
+    measured = {
+        figure.metric or "statements": figure
+        for figure in doc.found.get("coverage", [])
+        if isinstance(figure, CoverageFigure) and figure.scope.startswith("overall")
+    }
+    vocab = doc.vocab
+    for block in doc.blocks:
+        if block.kind != "paragraph" or block.item is None:
+            continue
+        if not section_has(doc, block, "targets", 1):
+            continue
+        parsed = split_field(block.text.split("\n", 1)[0])
+        if parsed is None or not parsed[1].strip().endswith("%"):
+            continue
+        label, value = parsed
+        metric = metric_of(label, vocab) or (
+            "statements" if vocab.role("coverage", "statements").found(label) else None
+        )
+        if metric is None and not vocab.role("coverage", "word").found(label):
+            continue
+        figure = measured.get(metric or "statements")
+        current = f"{figure.value:g}%" if figure is not None else None
+        gate = make_gate(doc, label, block.line, "prose", f">={value.strip()}", current)
+        if gate is not None:
+            yield gate
