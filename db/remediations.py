@@ -124,10 +124,16 @@ async def session_rows(
 
 
 async def replace_claims(
-    session: AsyncSession, report_id: int, remediation_id: int | None, claims: Iterable[object]
+    session: AsyncSession,
+    report_id: int,
+    remediation_id: int | None,
+    claims: Iterable[object],
+    replacing: bool = True,
 ) -> None:
-    """Swap the stored claim findings of a report for ``claims`` (``Claim`` objects)."""
-    await session.exec(delete(ClaimFinding).where(col(ClaimFinding.report_id) == report_id))
+    """Swap the stored claim findings of a report for ``claims`` (``Claim`` objects);
+    ``replacing=False`` for a report stored in this transaction (nothing to delete)."""
+    if replacing:
+        await session.exec(delete(ClaimFinding).where(col(ClaimFinding.report_id) == report_id))
     for claim in claims:
         session.add(
             ClaimFinding(

@@ -161,7 +161,9 @@ async def _insert_items(
         if values:
             for value in values:
                 value["report_id"] = report_id
-            await session.exec(insert(spec.table), params=values)
+            # a Core insert of plain rows: the ORM's bulk path would build and track an object
+            # per row, which nothing here reads back
+            await session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
 
 
 async def add_report(session: AsyncSession, report: Report, parsed: pm.ParsedReport) -> list[str]:
@@ -192,6 +194,24 @@ async def replace_parse(session: AsyncSession, report: Report, parsed: pm.Parsed
     await _insert_items(session, report.id, parsed, storable)
 
 
+async def _load_items(
+    session: AsyncSession, report_id: int | None, only: frozenset[str] | None
+) -> dict[str, list[BaseModel]]:
+    lists: dict[str, list[BaseModel]] = {}
+    for spec in ITEM_TABLES:
+        if only is not None and spec.field not in only:
+            continue
+        table: Any = spec.table
+        rows = await session.exec(
+            select(table).where(table.report_id == report_id).order_by(table.position)
+        )
+        fields = set(spec.base.model_fields)
+        lists[spec.field] = [
+            spec.model.model_validate(row.model_dump(include=fields)) for row in rows
+        ]
+    return lists
+
+
 async def load_parsed(
     session: AsyncSession, report: Report, only: frozenset[str] | None = None
 ) -> pm.ParsedReport:
@@ -200,18 +220,16 @@ async def load_parsed(
     meta = pm.Meta(
         **{name: getattr(report, name) for name in META_COLUMNS}, lines=report.meta_lines
     )
-    lists: dict[str, list[BaseModel]] = {}
-    for spec in ITEM_TABLES:
-        if only is not None and spec.field not in only:
-            continue
-        table: Any = spec.table
-        rows = await session.exec(
-            select(table).where(table.report_id == report.id).order_by(table.position)
-        )
-        fields = set(spec.base.model_fields)
-        lists[spec.field] = [
-            spec.model.model_validate(row.model_dump(include=fields)) for row in rows
-        ]
+    lists = await _load_items(session, report.id, only)
     return pm.ParsedReport(
         parser_version=report.parser_version, meta=meta, summary=report.summary, **lists
     )
+
+
+async def load_items(
+    session: AsyncSession, report_id: int, only: frozenset[str]
+) -> pm.ParsedReport:
+    """Only the item lists named in ``only`` of a stored report (no meta): reading them this way
+    skips loading the report's row, raw markdown included."""
+    lists = await _load_items(session, report_id, only)
+    return pm.ParsedReport(parser_version="", **lists)

@@ -17,7 +17,7 @@ from db.remediations import (
     replace_claims,
     session_rows,
 )
-from db.store import load_parsed
+from db.store import load_items, load_parsed
 from parsers.vocabulary import Vocabulary
 from reports_service.progress.claims import check_report
 from reports_service.progress.grouping import WINDOW, ReportSignature, place, scope_label
@@ -85,9 +85,11 @@ async def check_claims(
     report: Report,
     parsed: pm.ParsedReport | None = None,
     vocabulary: Vocabulary | None = None,
+    new: bool = False,
 ) -> None:
     """Store the claim findings of ``report``, and of the session after it (whose previous
-    session it now is)."""
+    session it now is). ``new``: the report was stored in this transaction, so it has no
+    findings to replace yet."""
     if report.id is None or report.remediation_id is None:
         return
     # the session before a new report is among the remediation's latest arrivals: looking at
@@ -99,13 +101,9 @@ async def check_claims(
     previous = ordered[position - 1] if position > 0 else None
     following = ordered[position + 1] if position + 1 < len(ordered) else None
     own = parsed if parsed is not None else await load_parsed(session, report)
-    before = None
-    if previous is not None:
-        before_report = await session.get(Report, previous.id)
-        if before_report is not None:
-            before = await load_parsed(session, before_report, AS_PREVIOUS)
+    before = await load_items(session, previous.id, AS_PREVIOUS) if previous is not None else None
     claims = check_report(own, _text(report), before, vocabulary)
-    await replace_claims(session, report.id, report.remediation_id, claims)
+    await replace_claims(session, report.id, report.remediation_id, claims, replacing=not new)
     if following is not None:
         after_report = await session.get(Report, following.id)
         if after_report is not None and after_report.id is not None:
@@ -123,7 +121,7 @@ async def track(
     """Place a just-stored report in its remediation and check its claims (no commit)."""
     label_scope(report, _text(report))
     await place_report(session, report)
-    await check_claims(session, report, parsed, vocabulary)
+    await check_claims(session, report, parsed, vocabulary, new=True)
 
 
 async def retrack(
