@@ -16,7 +16,6 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.dashboard import report_items
 from db.models import Project, Remediation
 from db.queries import get_report
 from db.store import load_parsed
@@ -29,12 +28,11 @@ from reports_service.dashboard.listing import (
 )
 from reports_service.dashboard.markdown import render_report
 from reports_service.dashboard.remediation import from_detail
-from reports_service.dashboard.series import MAX_SESSIONS, workstream_view
 from reports_service.dashboard.snapshot import ProjectView, Snapshot, SnapshotCache
 from reports_service.dashboard.templating import PAGE_HEADERS
 from reports_service.dashboard.workstreams import STATUSES, workstream_name
 from reports_service.dependencies import ReadScope, provide_read_project
-from reports_service.services.remediations import remediation_detail
+from reports_service.services.remediations import detail_of_sessions, remediation_detail
 
 #: how many rows the project page shows of its open blockers and recent reports
 PROJECT_PREVIEW = 10
@@ -191,10 +189,11 @@ class DashboardController(Controller):
         if remediation is not None:
             detail = await remediation_detail(db_session, remediation, current_project.name)
             page = from_detail(detail.model_dump(mode="json"))
-        else:  # reports stored before remediations existed
-            sessions = stream.sessions[-MAX_SESSIONS:]
-            items = await report_items(db_session, [r.id for r in sessions])
-            page = workstream_view(stream, current_project.name, items)
+        else:  # reports stored before remediations existed, grouped by the dashboard's rule
+            detail = await detail_of_sessions(
+                db_session, stream.sessions, id=0, project=current_project.name, name=stream.name
+            )
+            page = from_detail({**detail.model_dump(mode="json"), "id": None})
         context = {"remediation": page}
         return Template(template_name="remediation.html", context=context)
 

@@ -378,6 +378,7 @@ def from_detail(detail: Mapping[str, Any]) -> RemediationView:
         gates_passing=detail.get("gates_passing") if detail.get("gates_total") else None,
         gates_total=detail.get("gates_total") or None,
         stalled=detail.get("gates_stalled") or 0,
+        omitted=max(0, (detail.get("sessions") or 0) - len(sessions)),
     )
 
 

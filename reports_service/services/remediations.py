@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.dashboard import report_items
+from db.dashboard import ReportItems, report_items
 from db.models import Remediation
 from db.remediations import claims_of, session_rows
 from reports_service.progress import history as h
@@ -19,20 +21,57 @@ async def remediation_detail(
     if remediation.id is None:
         raise ValueError("the remediation is not stored")
     every = h.session_order(await session_rows(session, remediation.id))
-    rows = every[-MAX_SESSIONS:]
-    number = {row.id: n for n, row in enumerate(rows, 1)}
-    ids = list(number)
+    return await detail_of_sessions(
+        session,
+        every,
+        id=remediation.id,
+        project=project,
+        name=remediation.name,
+        explicit=remediation.explicit,
+    )
+
+
+async def detail_of_sessions(
+    session: AsyncSession,
+    every: Sequence[h.SessionRow],
+    *,
+    id: int,
+    project: str,
+    name: str,
+    explicit: bool = False,
+) -> h.RemediationDetail:
+    """The detail of a series of reports given in session order (its latest
+    :data:`MAX_SESSIONS` followed): a stored remediation's, or the dashboard's grouping of
+    reports stored before remediations existed."""
+    ids = [row.id for row in every[-MAX_SESSIONS:]]
     items = await report_items(session, ids) if ids else None
     claims = await claims_of(session, ids) if ids else []
+    return detail_from(every, items, claims, id=id, project=project, name=name, explicit=explicit)
+
+
+def detail_from(
+    every: Sequence[h.SessionRow],
+    items: ReportItems | None,
+    claims: Sequence[h.ClaimRow],
+    *,
+    id: int,
+    project: str,
+    name: str,
+    explicit: bool = False,
+) -> h.RemediationDetail:
+    """The detail of sessions ``every`` (in session order) from their stored items and claim
+    findings (those of the latest :data:`MAX_SESSIONS` sessions are read)."""
+    rows = every[-MAX_SESSIONS:]
+    number = {row.id: n for n, row in enumerate(rows, 1)}
     gates = h.gate_series(items.gates, number, len(rows)) if items else []
     blockers = h.blocker_threads(items.blockers, number, rows) if items else []
     status, passing, total = h.gate_status(gates, len(rows))
     found = h.findings(claims, items.findings if items else [], number)
     return h.RemediationDetail(
-        id=remediation.id,
+        id=id,
         project=project,
-        name=remediation.name,
-        explicit=remediation.explicit,
+        name=name,
+        explicit=explicit,
         sessions=len(every),
         status=status,
         gates_passing=passing,

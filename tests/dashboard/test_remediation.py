@@ -1,4 +1,5 @@
-"""The remediation page's view: from the issue-4 API shape, and from a workstream's items."""
+"""The remediation page's view: from the issue-4 API shape, and from the sessions and items of a
+workstream stored before remediations existed (built by the same history functions)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from typing import Any
 
 from db.dashboard import ReportItems, ReportRow
 from db.models import Blocker, CoverageFigure, Finding, Gate, TestRun
-from reports_service.dashboard.remediation import from_detail
-from reports_service.dashboard.series import workstream_view
+from reports_service.dashboard.remediation import RemediationView, from_detail
 from reports_service.dashboard.templating import environment
-from reports_service.dashboard.workstreams import Workstream
+from reports_service.services.remediations import MAX_SESSIONS, detail_from
 
 #: GET /api/remediations/{id} as the progress branch (issue 4) answered it for five sessions of
 #: tests/samples.report_markdown, the third with its coverage target lowered to 60%
@@ -107,9 +107,10 @@ def row(report_id: int) -> ReportRow:
                      "claude", None, f"S {report_id}", "status", "r", None)  # fmt: skip
 
 
-def stream(*report_ids: int) -> Workstream:
-    return Workstream(key="r", name="r", sessions=[row(i) for i in report_ids],
-                      tallies=[None] * len(report_ids))  # fmt: skip
+def stream_view(report_ids: list[int], found: ReportItems) -> RemediationView:
+    """The page of the sessions ``report_ids`` (in session order) as the dashboard builds it."""
+    detail = detail_from([row(i) for i in report_ids], found, [], id=0, project="p", name="r")
+    return from_detail({**detail.model_dump(mode="json"), "id": None})
 
 
 def gate(report_id: int, value: float, status: str, position: int = 0, **fields: Any) -> Gate:
@@ -135,7 +136,7 @@ def test_a_workstream_follows_each_gate_by_key_first_row_per_report() -> None:
         gate(2, 55, "fail", claimed_status="pass", computed_status="fail"),
         gate(3, 55, "fail"), gate(4, 55, "fail"),
     ])  # fmt: skip
-    view = workstream_view(stream(1, 2, 3, 4), "p", found)
+    view = stream_view([1, 2, 3, 4], found)
     (series,) = view.gates
     assert [o.current_value for o in series.observations] == [50, 55, 55, 55]
     assert series.observations[1].mismatch
@@ -149,7 +150,7 @@ def test_blocker_threads_open_resolve_reopen_and_drop() -> None:
         blocker(3, "CI red"),
         blocker(4, "CI red"), blocker(4, "Late", resolved=True),
     ])  # fmt: skip
-    view = workstream_view(stream(1, 2, 3, 4), "p", found)
+    view = stream_view([1, 2, 3, 4], found)
     threads = {t.text: t for t in view.blockers}
     assert threads["CI red"].state == "reopened"
     assert [e.event for e in threads["CI red"].events] == [
@@ -175,7 +176,7 @@ def test_coverage_tests_and_findings_follow_the_sessions() -> None:
         findings=[Finding(report_id=2, position=0, code="gate-no-status", severity="warning",
                           message="a gate without a status", fix="add one", line=4)],
     )  # fmt: skip
-    view = workstream_view(stream(1, 2), "p", found)
+    view = stream_view([1, 2], found)
     assert [c.label for c in view.coverage] == ["overall", "file.py"]
     assert [p.value for p in view.coverage[1].lines["coverage"]] == [10.0, 20.0]
     assert view.tests[0].label == "all tests"
@@ -192,3 +193,10 @@ def test_a_real_answer_of_the_remediation_api_renders() -> None:
     assert html.count('class="finding-row') == 2  # target_changed, twice
     assert "lowered from" in html
     assert f'href="/projects/demo/reports/{view.sessions[2].report_id}#L11"' in html
+
+
+def test_a_long_series_lists_its_latest_sessions_and_counts_the_earlier_ones() -> None:
+    view = stream_view(list(range(1, MAX_SESSIONS + 6)), items())
+    assert len(view.sessions) == MAX_SESSIONS
+    assert view.omitted == 5
+    assert view.sessions[0].report_id == 6
