@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.engine import create_engine, session_factory
+from db.engine import create_engine, run_sync, session_factory
 from db.migrate import upgrade
 from db.models import Report
 from db.store import add_report
@@ -210,7 +210,7 @@ async def fill(database_url: str, count: int, projects: int, batch: int = 200) -
                 parser_version="",
                 remediation=markdown.split(" — ", 1)[0][2:],
             )
-            await add_report(session, row, parse_report(markdown))
+            await run_sync(session, add_report, row, parse_report(markdown))
             pending += 1
             if pending == batch:
                 await session.commit()

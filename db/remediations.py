@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import ClaimFinding, Project, Remediation, Report
@@ -59,32 +59,32 @@ _SIGNATURE_COLUMNS = (
 )
 
 
-async def recent_signatures(
-    session: AsyncSession, project_id: int, limit: int, before: int | None = None
+def recent_signatures(
+    session: Session, project_id: int, limit: int, before: int | None = None
 ) -> list[SignatureRow]:
     """The latest ``limit`` reports of a project (with an id below ``before`` if given)."""
     statement = sa.select(*_SIGNATURE_COLUMNS).where(col(Report.project_id) == project_id)
     if before is not None:
         statement = statement.where(col(Report.id) < before)
     statement = statement.order_by(col(Report.id).desc()).limit(limit)
-    rows = await session.exec(statement)  # type: ignore[call-overload]
+    rows = session.exec(statement)  # type: ignore[call-overload]
     return [SignatureRow(*row) for row in rows]
 
 
-async def resolve(session: AsyncSession, remediation: Remediation) -> Remediation:
+def resolve(session: Session, remediation: Remediation) -> Remediation:
     """The remediation that ``remediation`` was merged into, if it was, else itself."""
     for _ in range(MAX_MERGE_HOPS):
         if remediation.merged_into_id is None:
             return remediation
-        target = await session.get(Remediation, remediation.merged_into_id)
+        target = session.get(Remediation, remediation.merged_into_id)
         if target is None:
             return remediation
         remediation = target
     return remediation
 
 
-async def find_or_create(
-    session: AsyncSession, project_id: int, key: str, name: str, explicit: bool
+def find_or_create(
+    session: Session, project_id: int, key: str, name: str, explicit: bool
 ) -> Remediation:
     """The project's remediation with ``key`` (following merges), created when new. Two posts
     creating the same one at once meet at the unique (project, key) constraint: the loser reads
@@ -92,19 +92,19 @@ async def find_or_create(
     statement = select(Remediation).where(
         Remediation.project_id == project_id, Remediation.key == key
     )
-    found = (await session.exec(statement)).first()
+    found = session.exec(statement).first()
     if found is None:
         try:
-            async with session.begin_nested():
+            with session.begin_nested():
                 found = Remediation(project_id=project_id, key=key, name=name, explicit=explicit)
                 session.add(found)
         except IntegrityError:
-            found = (await session.exec(statement)).one()
-    return await resolve(session, found)
+            found = session.exec(statement).one()
+    return resolve(session, found)
 
 
-async def session_rows(
-    session: AsyncSession, remediation_id: int, latest: int | None = None
+def session_rows(
+    session: Session, remediation_id: int, latest: int | None = None
 ) -> list[SessionRow]:
     """The reports of a remediation (only the ``latest`` arrivals when given)."""
     statement = sa.select(
@@ -119,12 +119,12 @@ async def session_rows(
     ).where(col(Report.remediation_id) == remediation_id)
     if latest is not None:
         statement = statement.order_by(col(Report.id).desc()).limit(latest)
-    rows = await session.exec(statement)  # type: ignore[call-overload]
+    rows = session.exec(statement)  # type: ignore[call-overload]
     return [SessionRow(*row) for row in rows]
 
 
-async def replace_claims(
-    session: AsyncSession,
+def replace_claims(
+    session: Session,
     report_id: int,
     remediation_id: int | None,
     claims: Iterable[object],
@@ -133,7 +133,7 @@ async def replace_claims(
     """Swap the stored claim findings of a report for ``claims`` (``Claim`` objects);
     ``replacing=False`` for a report stored in this transaction (nothing to delete)."""
     if replacing:
-        await session.exec(delete(ClaimFinding).where(col(ClaimFinding.report_id) == report_id))
+        session.exec(delete(ClaimFinding).where(col(ClaimFinding.report_id) == report_id))
     for claim in claims:
         session.add(
             ClaimFinding(

@@ -16,10 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import delete, insert
-from sqlmodel import SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
+from db.engine import run_sync
 from db.models import (
     Blocker,
     BlockerBase,
@@ -134,8 +135,8 @@ def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) ->
     report.parser_version = parsed.parser_version
 
 
-async def _insert_items(
-    session: AsyncSession, report_id: int, parsed: pm.ParsedReport, storable: _Storable
+def _insert_items(
+    session: Session, report_id: int, parsed: pm.ParsedReport, storable: _Storable
 ) -> None:
     rows: dict[ItemTable, list[dict[str, Any]]] = {}
     for spec in ITEM_TABLES:
@@ -163,10 +164,10 @@ async def _insert_items(
                 value["report_id"] = report_id
             # a Core insert of plain rows: the ORM's bulk path would build and track an object
             # per row, which nothing here reads back
-            await session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
+            session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
 
 
-async def add_report(session: AsyncSession, report: Report, parsed: pm.ParsedReport) -> list[str]:
+def add_report(session: Session, report: Report, parsed: pm.ParsedReport) -> list[str]:
     """Add ``report`` (raw, sha256, poster fields set) with ``parsed``'s meta and items; no commit.
 
     The caller commits, so that the report and its items land in one transaction or not at all.
@@ -175,34 +176,34 @@ async def add_report(session: AsyncSession, report: Report, parsed: pm.ParsedRep
     storable = _Storable()
     _apply_meta(report, parsed, storable)
     session.add(report)
-    await session.flush()
+    session.flush()
     if report.id is None:  # pragma: no cover - flush assigns the key
         raise RuntimeError("the report was not given an id")
-    await _insert_items(session, report.id, parsed, storable)
+    _insert_items(session, report.id, parsed, storable)
     return storable.notes
 
 
-async def replace_parse(session: AsyncSession, report: Report, parsed: pm.ParsedReport) -> None:
+def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> None:
     """Swap a stored report's meta and items for ``parsed`` (the raw markdown is untouched)."""
     if report.id is None:
         raise ValueError("the report is not stored")
     for spec in ITEM_TABLES:
-        await session.exec(delete(spec.table).where(col(spec.table.report_id) == report.id))  # type: ignore[attr-defined]
+        session.exec(delete(spec.table).where(col(spec.table.report_id) == report.id))  # type: ignore[attr-defined]
     storable = _Storable()
     _apply_meta(report, parsed, storable)
     session.add(report)
-    await _insert_items(session, report.id, parsed, storable)
+    _insert_items(session, report.id, parsed, storable)
 
 
-async def _load_items(
-    session: AsyncSession, report_id: int | None, only: frozenset[str] | None
+def _load_items(
+    session: Session, report_id: int | None, only: frozenset[str] | None
 ) -> dict[str, list[BaseModel]]:
     lists: dict[str, list[BaseModel]] = {}
     for spec in ITEM_TABLES:
         if only is not None and spec.field not in only:
             continue
         table: Any = spec.table
-        rows = await session.exec(
+        rows = session.exec(
             select(table).where(table.report_id == report_id).order_by(table.position)
         )
         fields = set(spec.base.model_fields)
@@ -215,21 +216,26 @@ async def _load_items(
 async def load_parsed(
     session: AsyncSession, report: Report, only: frozenset[str] | None = None
 ) -> pm.ParsedReport:
+    """:func:`read_parsed` from an async session."""
+    return await run_sync(session, read_parsed, report, only)
+
+
+def read_parsed(
+    session: Session, report: Report, only: frozenset[str] | None = None
+) -> pm.ParsedReport:
     """The stored parse of ``report``, in the parser's own model (with only the item lists
     named in ``only`` when given: the rest are left empty)."""
     meta = pm.Meta(
         **{name: getattr(report, name) for name in META_COLUMNS}, lines=report.meta_lines
     )
-    lists = await _load_items(session, report.id, only)
+    lists = _load_items(session, report.id, only)
     return pm.ParsedReport(
         parser_version=report.parser_version, meta=meta, summary=report.summary, **lists
     )
 
 
-async def load_items(
-    session: AsyncSession, report_id: int, only: frozenset[str]
-) -> pm.ParsedReport:
+def load_items(session: Session, report_id: int, only: frozenset[str]) -> pm.ParsedReport:
     """Only the item lists named in ``only`` of a stored report (no meta): reading them this way
     skips loading the report's row, raw markdown included."""
-    lists = await _load_items(session, report_id, only)
+    lists = _load_items(session, report_id, only)
     return pm.ParsedReport(parser_version="", **lists)

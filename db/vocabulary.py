@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import run_sync
 from db.models import Project, ProjectVocabulary, ProjectVocabularyRead
 from db.types import utcnow
 from parsers.project_words import Words, count_phrases
@@ -21,7 +22,12 @@ def _project_id(project: Project) -> int:
 
 async def project_words(session: AsyncSession, project_id: int) -> Words:
     """The words the project added to the vocabulary (empty when none)."""
-    row = await session.get(ProjectVocabulary, project_id)
+    return await run_sync(session, read_project_words, project_id)
+
+
+def read_project_words(session: Session, project_id: int) -> Words:
+    """:func:`project_words` in a synchronous session."""
+    row = session.get(ProjectVocabulary, project_id)
     return row.words if row is not None else {}
 
 

@@ -104,7 +104,9 @@ class ReportController(Controller):
             check_media_type(media_type, options)  # before reading a body we would refuse
             body = await request.body()
             submission = read_submission(body, media_type, options, idempotency_key)
-            outcome = await ingest(db_session, current_project, submission)
+            outcome = await ingest(
+                db_session, current_project, submission, request.app.state.writer
+            )
         except IngestError as exc:
             raise HTTPException(
                 status_code=exc.status_code, detail=exc.detail, extra=exc.extra

@@ -25,8 +25,13 @@ def gate_key(name: str) -> str:
     return " ".join(sorted(kept)) or " ".join(found) or name.strip().casefold()
 
 
-def _numbers(key: str) -> list[str]:
-    return [t for t in key.split() if t.isdigit()]
+def _numbers(key: str) -> tuple[str, ...]:
+    return tuple(t for t in key.split() if t.isdigit())
+
+
+def _lengths_allow(a: str, b: str) -> bool:
+    """difflib's real_quick_ratio bound, without building a matcher: lengths alone."""
+    return 2 * min(len(a), len(b)) >= FUZZY_MATCH * (len(a) + len(b))
 
 
 class GateMatcher:
@@ -34,6 +39,9 @@ class GateMatcher:
 
     def __init__(self) -> None:
         self.keys: list[str] = []
+        self._numbers: dict[str, tuple[str, ...]] = {}
+        #: a matcher per known key, built once: difflib indexes its second sequence
+        self._matchers: dict[str, SequenceMatcher[str]] = {}
         self._resolved: dict[str, str] = {}
 
     def key_of(self, name: str) -> str:
@@ -41,22 +49,25 @@ class GateMatcher:
         found = self._resolved.get(key)
         if found is not None:
             return found
-        if key not in self.keys:
-            best, best_ratio = None, 0.0
-            for known in self.keys:
-                if _numbers(known) != _numbers(key):
-                    continue
-                matcher = SequenceMatcher(None, key, known)
-                # the cheap upper bounds first: most pairs are far apart
-                if matcher.real_quick_ratio() < FUZZY_MATCH or matcher.quick_ratio() < FUZZY_MATCH:
-                    continue
-                ratio = matcher.ratio()
-                if ratio > best_ratio:
-                    best, best_ratio = known, ratio
-            if best is not None and best_ratio >= FUZZY_MATCH:
-                self._resolved[key] = best
-                return best
-            self.keys.append(key)
+        best, best_ratio = None, 0.0
+        numbers = _numbers(key)
+        for known in self.keys:
+            # the cheap upper bounds first: most pairs are far apart
+            if self._numbers[known] != numbers or not _lengths_allow(key, known):
+                continue
+            matcher = self._matchers[known]
+            matcher.set_seq1(key)
+            if matcher.quick_ratio() < FUZZY_MATCH:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = known, ratio
+        if best is not None and best_ratio >= FUZZY_MATCH:
+            self._resolved[key] = best
+            return best
+        self.keys.append(key)
+        self._numbers[key] = numbers
+        self._matchers[key] = SequenceMatcher(None, key, key)
         self._resolved[key] = key
         return key
 

@@ -27,13 +27,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import run_sync
 from db.models import Project, Report
-from db.store import add_report
 from db.tokens import get_or_create_project
 from db.vocabulary import project_words
 from parsers.project_words import Words
 from reports_service.services.ingest import IngestError, Submission, ingest
-from reports_service.services.progress import track
+from reports_service.services.progress import store_tracked
 from reports_service.services.report_files import ReportFile, Unreadable, read_report_file
 
 #: reports stored per transaction
@@ -201,8 +201,7 @@ async def _store_together(
                 parser_version=item.parsed.parser_version,
                 remediation=remediation,
             )
-            await add_report(session, report, item.parsed)
-            await track(session, report, item.parsed)
+            await run_sync(session, store_tracked, report, item.parsed)
             known[sha256] = report.id
             outcomes.append(FileOutcome(item.path, "imported", report.id))
         await session.commit()

@@ -13,18 +13,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import col, or_, select
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import run_sync
 from db.models import POSTER_FIELD_MAX, Project, Report
-from db.store import add_report, load_parsed
-from db.vocabulary import project_words
+from db.store import read_parsed
+from db.vocabulary import read_project_words
 from parsers import ParsedReport, parse_report
 from parsers.project_words import vocabulary_with
 from reports_service.schemas import ReportSubmission
-from reports_service.services.progress import track
+from reports_service.services.progress import store_tracked
 
 #: media types a report may be sent as, besides JSON
 MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown", "text/plain"})
@@ -147,18 +150,16 @@ def read_submission(
     )
 
 
-async def _existing(
-    session: AsyncSession, project_id: int, submission: Submission
-) -> Outcome | None:
+def _existing(session: Session, project_id: int, submission: Submission) -> Outcome | None:
     """The report this submission duplicates, or a 409 when its key names other content."""
     matches = [col(Report.sha256) == submission.sha256]
     if submission.idempotency_key is not None:
         matches.append(col(Report.idempotency_key) == submission.idempotency_key)
     statement = select(Report).where(Report.project_id == project_id, or_(*matches))
-    found = list(await session.exec(statement))
+    found = list(session.exec(statement))
     for report in found:
         if report.sha256 == submission.sha256:
-            return Outcome(report=report, parsed=await load_parsed(session, report), created=False)
+            return Outcome(report=report, parsed=read_parsed(session, report), created=False)
     if found:
         raise IngestError(
             409,
@@ -176,8 +177,19 @@ def _locked(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig)
 
 
-async def ingest(session: AsyncSession, project: Project, submission: Submission) -> Outcome:
+async def ingest(
+    session: AsyncSession,
+    project: Project,
+    submission: Submission,
+    writer: sessionmaker[Session] | None = None,
+) -> Outcome:
     """Store ``submission`` in ``project`` once: the stored report, created or already there.
+
+    The store is synchronous code. Given ``writer`` (sessions of a synchronous engine on the same
+    database, see :func:`db.engine.create_writer`), it runs whole in a worker thread in a
+    session of its own: through the async driver each statement costs several hops between
+    threads, which made up most of what storing added to parsing (``bench/statements.py``).
+    Without ``writer`` it runs in ``session``.
 
     On SQLite a writer can find the database locked by another process's writer although it
     waited its busy timeout (a read snapshot older than that writer's commit cannot be turned
@@ -188,23 +200,35 @@ async def ingest(session: AsyncSession, project: Project, submission: Submission
         raise ValueError("the project is not stored")
     for attempt in range(LOCKED_RETRIES + 1):
         try:
-            return await _ingest_once(session, project_id, submission)
+            if writer is None:
+                return await run_sync(session, _ingest_once, project_id, submission)
+            return await anyio.to_thread.run_sync(
+                _ingest_in_own_session, writer, project_id, submission
+            )
         except OperationalError as exc:
-            await session.rollback()
+            if writer is None:
+                await session.rollback()
             if not _locked(exc) or attempt == LOCKED_RETRIES:
                 raise
             await asyncio.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _ingest_once(session: AsyncSession, project_id: int, submission: Submission) -> Outcome:
-    previous = await _existing(session, project_id, submission)
+def _ingest_in_own_session(
+    writer: sessionmaker[Session], project_id: int, submission: Submission
+) -> Outcome:
+    with writer() as session:  # closing it rolls back whatever did not commit
+        return _ingest_once(session, project_id, submission)
+
+
+def _ingest_once(session: Session, project_id: int, submission: Submission) -> Outcome:
+    previous = _existing(session, project_id, submission)
     if previous is not None:
         return previous
-    words = await project_words(session, project_id)
+    words = read_project_words(session, project_id)
     # end the read transaction before parsing: the write below starts from a fresh snapshot,
     # so a concurrent writer's commit meanwhile makes it wait (busy timeout), not fail
-    await session.commit()
+    session.commit()
     vocabulary = vocabulary_with(words)
     parsed = parse_report(submission.text, vocabulary=vocabulary)
     report = Report(
@@ -220,16 +244,15 @@ async def _ingest_once(session: AsyncSession, project_id: int, submission: Submi
         idempotency_key=submission.idempotency_key,
     )
     try:
-        notes = await add_report(session, report, parsed)
-        await track(session, report, parsed, vocabulary)
-        await session.commit()
+        notes = store_tracked(session, report, parsed, vocabulary)
+        session.commit()
     except IntegrityError:
         # lost a race with an identical report (or key): answer with the one that won
-        await session.rollback()
-        previous = await _existing(session, project_id, submission)
+        session.rollback()
+        previous = _existing(session, project_id, submission)
         if previous is None:
             raise
         return previous
     if notes:
-        parsed = await load_parsed(session, report)
+        parsed = read_parsed(session, report)
     return Outcome(report=report, parsed=parsed, created=True)

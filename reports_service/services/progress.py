@@ -7,7 +7,7 @@ remediation and findings (or the other way round).
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 import parsers.models as pm
 from db.models import Report
@@ -17,7 +17,7 @@ from db.remediations import (
     replace_claims,
     session_rows,
 )
-from db.store import load_items, load_parsed
+from db.store import add_report, load_items, read_parsed, replace_parse
 from parsers.vocabulary import Vocabulary
 from reports_service.progress.claims import check_report
 from reports_service.progress.grouping import WINDOW, ReportSignature, place, scope_label
@@ -39,11 +39,11 @@ def label_scope(report: Report, text: str) -> None:
     report.scope_label = label[:64] if label else None
 
 
-async def place_report(session: AsyncSession, report: Report) -> None:
+def place_report(session: Session, report: Report) -> None:
     """Set ``report.remediation_id`` by the rule of :mod:`reports_service.progress.grouping`."""
     if report.id is None:
         raise ValueError("the report is not stored")
-    earlier = await recent_signatures(session, report.project_id, WINDOW, before=report.id)
+    earlier = recent_signatures(session, report.project_id, WINDOW, before=report.id)
     signature = ReportSignature(
         id=report.id,
         explicit=report.remediation,
@@ -71,17 +71,17 @@ async def place_report(session: AsyncSession, report: Report) -> None:
     )
     remediation_id = placement.remediation_id
     if remediation_id is None:
-        remediation = await find_or_create(
+        remediation = find_or_create(
             session, report.project_id, placement.key, placement.name, placement.explicit
         )
         remediation_id = remediation.id
     report.remediation_id = remediation_id
     session.add(report)
-    await session.flush()
+    session.flush()
 
 
-async def check_claims(
-    session: AsyncSession,
+def check_claims(
+    session: Session,
     report: Report,
     parsed: pm.ParsedReport | None = None,
     vocabulary: Vocabulary | None = None,
@@ -94,38 +94,38 @@ async def check_claims(
         return
     # the session before a new report is among the remediation's latest arrivals: looking at
     # those only keeps storing a report as cheap in a long remediation as in a short one
-    ordered = session_order(await session_rows(session, report.remediation_id, WINDOW))
+    ordered = session_order(session_rows(session, report.remediation_id, WINDOW))
     if all(row.id != report.id for row in ordered):  # an old report, re-parsed
-        ordered = session_order(await session_rows(session, report.remediation_id))
+        ordered = session_order(session_rows(session, report.remediation_id))
     position = next(i for i, row in enumerate(ordered) if row.id == report.id)
     previous = ordered[position - 1] if position > 0 else None
     following = ordered[position + 1] if position + 1 < len(ordered) else None
-    own = parsed if parsed is not None else await load_parsed(session, report)
-    before = await load_items(session, previous.id, AS_PREVIOUS) if previous is not None else None
+    own = parsed if parsed is not None else read_parsed(session, report)
+    before = load_items(session, previous.id, AS_PREVIOUS) if previous is not None else None
     claims = check_report(own, _text(report), before, vocabulary)
-    await replace_claims(session, report.id, report.remediation_id, claims, replacing=not new)
+    replace_claims(session, report.id, report.remediation_id, claims, replacing=not new)
     if following is not None:
-        after_report = await session.get(Report, following.id)
+        after_report = session.get(Report, following.id)
         if after_report is not None and after_report.id is not None:
-            after = await load_parsed(session, after_report)
+            after = read_parsed(session, after_report)
             claims = check_report(after, _text(after_report), own, vocabulary)
-            await replace_claims(session, after_report.id, report.remediation_id, claims)
+            replace_claims(session, after_report.id, report.remediation_id, claims)
 
 
-async def track(
-    session: AsyncSession,
+def track(
+    session: Session,
     report: Report,
     parsed: pm.ParsedReport,
     vocabulary: Vocabulary | None = None,
 ) -> None:
     """Place a just-stored report in its remediation and check its claims (no commit)."""
     label_scope(report, _text(report))
-    await place_report(session, report)
-    await check_claims(session, report, parsed, vocabulary, new=True)
+    place_report(session, report)
+    check_claims(session, report, parsed, vocabulary, new=True)
 
 
-async def retrack(
-    session: AsyncSession,
+def retrack(
+    session: Session,
     report: Report,
     parsed: pm.ParsedReport,
     vocabulary: Vocabulary | None = None,
@@ -134,5 +134,29 @@ async def retrack(
     has none yet (stored before remediations existed), and check its claims again."""
     label_scope(report, _text(report))
     if report.remediation_id is None:
-        await place_report(session, report)
-    await check_claims(session, report, parsed, vocabulary)
+        place_report(session, report)
+    check_claims(session, report, parsed, vocabulary)
+
+
+def store_tracked(
+    session: Session,
+    report: Report,
+    parsed: pm.ParsedReport,
+    vocabulary: Vocabulary | None = None,
+) -> list[str]:
+    """Add a new report with its items (see :func:`db.store.add_report`, whose notes it returns),
+    place it and check its claims; no commit."""
+    notes = add_report(session, report, parsed)
+    track(session, report, parsed, vocabulary)
+    return notes
+
+
+def replace_tracked(
+    session: Session,
+    report: Report,
+    parsed: pm.ParsedReport,
+    vocabulary: Vocabulary | None = None,
+) -> None:
+    """Swap a stored report's parse for ``parsed`` and track it again; no commit."""
+    replace_parse(session, report, parsed)
+    retrack(session, report, parsed, vocabulary)

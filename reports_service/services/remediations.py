@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.dashboard import ReportItems, report_items
+from db.engine import run_sync
 from db.models import Remediation
 from db.remediations import claims_of, session_rows
 from reports_service.progress import history as h
@@ -20,7 +21,7 @@ async def remediation_detail(
 ) -> h.RemediationDetail:
     if remediation.id is None:
         raise ValueError("the remediation is not stored")
-    every = h.session_order(await session_rows(session, remediation.id))
+    every = h.session_order(await run_sync(session, session_rows, remediation.id))
     return await detail_of_sessions(
         session,
         every,

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import run_sync
 from db.models import Project, Report
-from db.store import replace_parse
 from db.vocabulary import words_by_project
 from parsers import parse_report
 from parsers.project_words import vocabulary_with
-from reports_service.services.progress import retrack
+from reports_service.services.progress import replace_tracked
 
 
 @dataclass(slots=True)
@@ -55,8 +55,7 @@ async def reparse_all(
             try:
                 vocabulary = vocabulary_with(words.get(project_id))
                 parsed = parse_report(report.raw.decode("utf-8-sig"), vocabulary=vocabulary)
-                await replace_parse(session, report, parsed)
-                await retrack(session, report, parsed, vocabulary)
+                await run_sync(session, replace_tracked, report, parsed, vocabulary)
                 await session.commit()
             except Exception as exc:  # one bad report must not stop the others
                 await session.rollback()

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import db.tokens
+from db.engine import run_sync
 from db.models import metadata
 from db.remediations import find_or_create
 from db.tokens import create_token, get_project, revoke_token, verify_token
@@ -133,7 +134,7 @@ async def world(sessions: async_sessionmaker[AsyncSession], make_token: TokenFac
         assert project is not None
         assert project.id is not None
         made = [
-            await find_or_create(session, project.id, key, key, explicit=True)
+            await run_sync(session, find_or_create, project.id, key, key, explicit=True)
             for key in ("auth", "billing")
         ]
         await session.commit()

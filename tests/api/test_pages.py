@@ -12,6 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
+from db.engine import run_sync
 from db.models import Report
 from db.store import replace_parse
 from reports_service.app import create_app
@@ -231,7 +232,7 @@ async def test_a_reparse_shows_on_the_pages(
     async with sessions() as session:
         report = (await session.exec(select(Report).where(Report.id == first))).one()
         passing = with_items(gates=[FAIL.model_copy(update={"status": "pass"})])
-        await replace_parse(session, report, passing)
+        await run_sync(session, replace_parse, report, passing)
         await session.commit()
     assert figures(row(await page(client, "/"), "data-project", "alpha"))["failing-gates"] == "0"
 

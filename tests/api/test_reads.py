@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
+from db.engine import run_sync
 from db.models import Report
 from db.store import add_report
 from db.tokens import get_or_create_project
@@ -41,7 +42,7 @@ async def stored(
             parser_version=parsed.parser_version,
             **fields,  # type: ignore[arg-type]
         )
-        await add_report(session, report, parsed)
+        await run_sync(session, add_report, report, parsed)
         await session.commit()
         assert report.id is not None
         return report.id

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import parsers.models as pm
-from db.engine import create_engine, session_factory
+from db.engine import create_engine, run_sync, session_factory
 from db.export import columns
 from db.migrate import upgrade
 from db.models import Report
@@ -44,7 +44,7 @@ def store(
                     parser_version=parsed.parser_version,
                     **fields,  # type: ignore[arg-type]
                 )
-                await add_report(session, report, parsed)
+                await run_sync(session, add_report, report, parsed)
                 await session.commit()
                 assert report.id is not None
                 return report.id

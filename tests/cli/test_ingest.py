@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -234,12 +235,10 @@ async def test_a_racing_writer_turns_the_batch_into_single_stores(
         files.append(result)
     async with sessions() as session:
         project = await get_or_create_project(session, "race")
-    real_add_report = backfill_module.add_report
+    real_run_sync = backfill_module.run_sync
     raced: list[int | None] = []
 
-    async def add_report_after_a_rival(
-        session: AsyncSession, report: Report, parsed: object
-    ) -> list[str]:
+    async def store_after_a_rival(session: AsyncSession, *args: Any) -> Any:
         if not raced:
             async with sessions() as rival:
                 rival_project = await get_or_create_project(rival, "race")
@@ -247,9 +246,9 @@ async def test_a_racing_writer_turns_the_batch_into_single_stores(
                     rival, rival_project, Submission(raw=files[1].raw, text=files[1].text)
                 )
                 raced.append(outcome.report.id)
-        return await real_add_report(session, report, parsed)  # type: ignore[arg-type]
+        return await real_run_sync(session, *args)
 
-    monkeypatch.setattr(backfill_module, "add_report", add_report_after_a_rival)
+    monkeypatch.setattr(backfill_module, "run_sync", store_after_a_rival)
     outcomes = await store_batch(sessions, project, files, remediation="r")
     assert [o.status for o in outcomes] == ["imported", "duplicate", "imported"]
     assert outcomes[1].report_id == raced[0]

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
 from db.dashboard import data_stamp
+from db.engine import run_sync
 from db.models import Report
 from db.store import add_report, replace_parse
 from db.tokens import get_or_create_project
@@ -87,7 +88,7 @@ async def test_a_reparse_below_the_stamp_reads_everything_again(sessions: Sessio
     assert first.by_name["alpha"].failing_gates == 0  # the latest report names Coverage: pass
     async with sessions() as session:
         old = (await session.exec(select(Report).where(Report.id == first_id))).one()
-        await replace_parse(session, old, with_items(gates=[gate("Old gate", "fail")]))
+        await run_sync(session, replace_parse, old, with_items(gates=[gate("Old gate", "fail")]))
         await session.commit()
     again = await snapshot(sessions, first)
     assert again.by_name["alpha"].failing_gates == 1
@@ -111,7 +112,7 @@ async def test_a_report_committed_late_with_a_lower_id_is_not_missed(sessions: S
         raw = b"late"
         again = Report(id=late_id, project_id=project.id, raw=raw, size=len(raw),
                        sha256=hashlib.sha256(raw).hexdigest(), parser_version="1")  # fmt: skip
-        await add_report(session, again, report(7, blockers=("late blocker",)))
+        await run_sync(session, add_report, again, report(7, blockers=("late blocker",)))
         await session.commit()
     extended = await snapshot(sessions, first)
     assert late_id in extended.reports

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import run_sync
 from db.models import Report
 from db.store import add_report, load_parsed
 from db.tokens import get_or_create_project
@@ -36,7 +37,7 @@ async def test_reparse_replaces_old_readings_in_place(
                 size=len(raw),
                 parser_version="0",
             )
-            await add_report(session, report, old)
+            await run_sync(session, add_report, report, old)
         await session.commit()
     ticks: list[int] = []
     summary = await reparse_all(sessions, progress=ticks.append)
@@ -68,7 +69,7 @@ async def test_reparse_can_be_limited_to_a_project(
             )
             old = parsed_with_items()
             old.parser_version = "0"
-            await add_report(session, report, old)
+            await run_sync(session, add_report, report, old)
         await session.commit()
     summary = await reparse_all(sessions, project="a")
     assert summary.reparsed == 1
@@ -95,7 +96,7 @@ async def test_reparse_groups_reports_stored_before_remediations(
                 size=len(raw),
                 parser_version="0",
             )
-            await add_report(session, report, parse_report(raw))  # no remediation yet
+            await run_sync(session, add_report, report, parse_report(raw))  # no remediation yet
         await session.commit()
     await reparse_all(sessions)
     async with sessions() as session:

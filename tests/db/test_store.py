@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
-from db.engine import create_engine
+from db.engine import create_engine, run_sync
 from db.models import Blocker, Gate, Report
 from db.store import ITEM_TABLES, add_report, load_parsed, normalise_key, replace_parse
 from db.tokens import get_or_create_project
@@ -38,7 +38,7 @@ async def store(session: AsyncSession, raw: bytes, parsed: pm.ParsedReport) -> R
     project = await get_or_create_project(session, "demo")
     assert project.id is not None
     report = new_report(project.id, raw)
-    await add_report(session, report, parsed)
+    await run_sync(session, add_report, report, parsed)
     await session.commit()
     return report
 
@@ -109,7 +109,9 @@ async def test_same_content_twice_in_a_project_is_refused_by_the_database(
         first = await store(session, b"same", parsed_with_items())
     async with sessions() as session:
         with pytest.raises(IntegrityError):
-            await add_report(session, new_report(first.project_id, b"same"), parsed_with_items())
+            await run_sync(
+                session, add_report, new_report(first.project_id, b"same"), parsed_with_items()
+            )
 
 
 async def test_same_idempotency_key_twice_is_refused_by_the_database(
@@ -141,7 +143,7 @@ async def test_a_failed_item_insert_leaves_no_half_report(
         )
         broken.gates = [pm.Gate.model_construct(line=1, name="x", status=None)]  # type: ignore[list-item]
         with pytest.raises(IntegrityError):
-            await add_report(session, new_report(project.id, b"half"), broken)
+            await run_sync(session, add_report, new_report(project.id, b"half"), broken)
     async with sessions() as session:
         assert (await session.exec(select(func.count(col(Report.id))))).one() == 0
         assert (await session.exec(select(func.count(col(Gate.id))))).one() == 0
@@ -157,7 +159,7 @@ async def test_replace_parse_swaps_items_and_keeps_raw(
     async with sessions() as session:
         stored = await session.get(Report, report.id)
         assert stored is not None
-        await replace_parse(session, stored, fresh)
+        await run_sync(session, replace_parse, stored, fresh)
         await session.commit()
     async with sessions() as session:
         stored = await session.get(Report, report.id)
