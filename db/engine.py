@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy import event, orm
 from sqlalchemy.engine import URL, make_url
@@ -61,7 +62,7 @@ def create_writer(url: str | URL, **kwargs: Any) -> orm.sessionmaker[Session]:
     """Sessions of a synchronous engine on the database of ``url`` (an async URL), tuned like
     :func:`create_engine`'s, for store code run whole in a worker thread (one hop between
     threads per report instead of several per statement). Dispose of it with
-    ``writer.kw["bind"].dispose()``."""
+    :func:`dispose_writer`."""
     parsed = make_url(url)
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     sync_url = parsed.set(drivername=f"{backend}+{SYNC_DRIVERS.get(driver, driver)}")
@@ -75,6 +76,19 @@ def create_writer(url: str | URL, **kwargs: Any) -> orm.sessionmaker[Session]:
         kwargs.setdefault("pool_pre_ping", True)
         engine = sa.create_engine(sync_url, **kwargs)
     return orm.sessionmaker(engine, class_=Session, expire_on_commit=False)
+
+
+def writer_for(url: str | URL) -> orm.sessionmaker[Session] | None:
+    """The writer reports are stored through on this database, if any: SQLite's, because each
+    statement through aiosqlite costs several thread hops; on PostgreSQL asyncpg does not, and
+    the request's own session was faster there than a synchronous psycopg writer
+    (``bench/statements.py``, BENCHMARKS.md "Ingest")."""
+    return create_writer(url) if is_sqlite(url) else None
+
+
+def dispose_writer(writer: orm.sessionmaker[Session] | None) -> None:
+    if writer is not None:
+        writer.kw["bind"].dispose()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -99,3 +113,19 @@ async def run_sync(
         return function(cast(Session, sync_session), *args, **kwargs)
 
     return await session.run_sync(call)
+
+
+async def in_writer(
+    writer: orm.sessionmaker[Session],
+    function: Callable[Concatenate[Session, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``function(session, ...)`` in a worker thread, in a session of ``writer``'s own (closing
+    it rolls back whatever did not commit)."""
+
+    def call() -> T:
+        with writer() as session:
+            return function(session, *args, **kwargs)
+
+    return await anyio.to_thread.run_sync(call)

@@ -14,7 +14,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi import OpenAPIConfig
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from db.engine import create_engine, create_writer, is_sqlite, session_factory
+from db.engine import create_engine, dispose_writer, session_factory, writer_for
 from reports_service.controllers import (
     BlockerController,
     DashboardController,
@@ -44,18 +44,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = session_factory(engine)
-        # SQLite stores reports through a synchronous writer: aiosqlite costs several thread hops
-        # per statement; asyncpg does not, and was faster than the synchronous psycopg on
-        # PostgreSQL (bench/statements.py, BENCHMARKS.md "Ingest")
-        app.state.writer = (
-            create_writer(settings.database_url) if is_sqlite(settings.database_url) else None
-        )
+        app.state.writer = writer_for(settings.database_url)  # reports are stored through it
         try:
             yield
         finally:
             await engine.dispose()
-            if app.state.writer is not None:
-                app.state.writer.kw["bind"].dispose()
+            dispose_writer(app.state.writer)
 
     def provide_settings() -> Settings:
         return settings

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import dispose_writer, writer_for
 from reports_service.commands._database import run_with_sessions
 from reports_service.commands.token import _check_project
 from reports_service.services.backfill import BackfillSummary, FileOutcome, backfill
@@ -109,15 +110,20 @@ def ingest(
         )
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> BackfillSummary:
-        return await backfill(
-            sessions,
-            project,
-            [str(path) for path in files],
-            remediation=remediation,
-            max_bytes=settings.max_body_bytes,
-            jobs=jobs,
-            on_outcome=told,
-        )
+        writer = writer_for(settings.database_url)
+        try:
+            return await backfill(
+                sessions,
+                project,
+                [str(path) for path in files],
+                remediation=remediation,
+                max_bytes=settings.max_body_bytes,
+                jobs=jobs,
+                on_outcome=told,
+                writer=writer,
+            )
+        finally:
+            dispose_writer(writer)
 
     with progress:
         run_with_sessions(work)

@@ -24,10 +24,11 @@ from typing import Literal, Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.engine import run_sync
+from db.engine import in_writer, run_sync
 from db.models import Project, Report
 from db.tokens import get_or_create_project
 from db.vocabulary import project_words
@@ -179,32 +180,42 @@ async def _store_together(
     project_id: int,
     batch: list[ReportFile],
     remediation: str | None,
+    writer: sessionmaker[Session] | None = None,
 ) -> list[FileOutcome]:
-    """The batch in one transaction (raises when any report cannot be stored)."""
+    """The batch in one transaction (raises when any report cannot be stored): in a worker
+    thread through ``writer`` when given (see :func:`reports_service.services.ingest.ingest`)."""
+    if writer is not None:
+        return await in_writer(writer, _store_in, project_id, batch, remediation)
     async with sessions() as session:
-        statement = select(Report.sha256, Report.id).where(
-            Report.project_id == project_id,
-            col(Report.sha256).in_({item.sha256 for item in batch}),
+        return await run_sync(session, _store_in, project_id, batch, remediation)
+
+
+def _store_in(
+    session: Session, project_id: int, batch: list[ReportFile], remediation: str | None
+) -> list[FileOutcome]:
+    statement = select(Report.sha256, Report.id).where(
+        Report.project_id == project_id,
+        col(Report.sha256).in_({item.sha256 for item in batch}),
+    )
+    known: dict[str, int | None] = dict(list(session.exec(statement)))
+    outcomes = []
+    for item in batch:
+        sha256 = item.sha256
+        if sha256 in known:
+            outcomes.append(FileOutcome(item.path, "duplicate", known[sha256]))
+            continue
+        report = Report(
+            project_id=project_id,
+            sha256=sha256,
+            size=len(item.raw),
+            raw=item.raw,
+            parser_version=item.parsed.parser_version,
+            remediation=remediation,
         )
-        known: dict[str, int | None] = dict(list(await session.exec(statement)))
-        outcomes = []
-        for item in batch:
-            sha256 = item.sha256
-            if sha256 in known:
-                outcomes.append(FileOutcome(item.path, "duplicate", known[sha256]))
-                continue
-            report = Report(
-                project_id=project_id,
-                sha256=sha256,
-                size=len(item.raw),
-                raw=item.raw,
-                parser_version=item.parsed.parser_version,
-                remediation=remediation,
-            )
-            await run_sync(session, store_tracked, report, item.parsed)
-            known[sha256] = report.id
-            outcomes.append(FileOutcome(item.path, "imported", report.id))
-        await session.commit()
+        store_tracked(session, report, item.parsed)
+        known[sha256] = report.id
+        outcomes.append(FileOutcome(item.path, "imported", report.id))
+    session.commit()
     return outcomes
 
 
@@ -213,12 +224,13 @@ async def _store_alone(
     project: Project,
     item: ReportFile,
     remediation: str | None,
+    writer: sessionmaker[Session] | None = None,
 ) -> FileOutcome:
     """One report in its own transaction, the way a post is stored (racing writers included)."""
     submission = Submission(raw=item.raw, text=item.text, remediation=remediation)
     try:
         async with sessions() as session:
-            outcome = await ingest(session, project, submission)
+            outcome = await ingest(session, project, submission, writer)
     except (IngestError, SQLAlchemyError) as exc:
         reason = exc.detail if isinstance(exc, IngestError) else _first_line(exc)
         return FileOutcome(item.path, "failed", reason=f"cannot store it: {reason}")
@@ -236,6 +248,7 @@ async def store_batch(
     project: Project,
     batch: list[ReportFile],
     remediation: str | None = None,
+    writer: sessionmaker[Session] | None = None,
 ) -> list[FileOutcome]:
     """Store ``batch`` in one transaction; if that fails, each report on its own.
 
@@ -245,9 +258,9 @@ async def store_batch(
     if project.id is None:
         raise ValueError("the project is not stored")
     try:
-        return await _store_together(sessions, project.id, batch, remediation)
+        return await _store_together(sessions, project.id, batch, remediation, writer)
     except SQLAlchemyError:
-        return [await _store_alone(sessions, project, item, remediation) for item in batch]
+        return [await _store_alone(sessions, project, item, remediation, writer) for item in batch]
 
 
 async def backfill(
@@ -260,11 +273,13 @@ async def backfill(
     jobs: int = 1,
     on_outcome: Callable[[FileOutcome], None] | None = None,
     reader: Reader = read_report_file,
+    writer: sessionmaker[Session] | None = None,
 ) -> BackfillSummary:
     """Import the report files at ``paths`` into ``project_name`` (created if new).
 
     The files are parsed with the project's own words, sent once to each parser process (which
-    compiles the extended vocabulary once and reuses it for every file).
+    compiles the extended vocabulary once and reuses it for every file). Given ``writer``,
+    batches are stored in a worker thread through it.
     """
     summary = BackfillSummary()
 
@@ -286,8 +301,8 @@ async def backfill(
             continue
         batch.append(result)
         if len(batch) >= BATCH_SIZE:
-            record(await store_batch(sessions, project, batch, remediation))
+            record(await store_batch(sessions, project, batch, remediation, writer))
             batch = []
     if batch:
-        record(await store_batch(sessions, project, batch, remediation))
+        record(await store_batch(sessions, project, batch, remediation, writer))
     return summary

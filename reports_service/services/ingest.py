@@ -13,14 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import anyio.to_thread
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.engine import run_sync
+from db.engine import in_writer, run_sync
 from db.models import POSTER_FIELD_MAX, Project, Report
 from db.store import read_parsed
 from db.vocabulary import read_project_words
@@ -202,9 +201,7 @@ async def ingest(
         try:
             if writer is None:
                 return await run_sync(session, _ingest_once, project_id, submission)
-            return await anyio.to_thread.run_sync(
-                _ingest_in_own_session, writer, project_id, submission
-            )
+            return await in_writer(writer, _ingest_once, project_id, submission)
         except OperationalError as exc:
             if writer is None:
                 await session.rollback()
@@ -212,13 +209,6 @@ async def ingest(
                 raise
             await asyncio.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _ingest_in_own_session(
-    writer: sessionmaker[Session], project_id: int, submission: Submission
-) -> Outcome:
-    with writer() as session:  # closing it rolls back whatever did not commit
-        return _ingest_once(session, project_id, submission)
 
 
 def _ingest_once(session: Session, project_id: int, submission: Submission) -> Outcome:
