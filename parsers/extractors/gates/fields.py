@@ -66,7 +66,7 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
         )
         if not starts_with_status:
             continue
-        if block.kind == "heading" and len(value.split()) > 4:
+        if block.kind == "heading" and not has_mark(value_start[:3]) and _names_more(value, doc):
             continue  # "Task 1: Complete Background Job System" titles a section, not a verdict
         in_gates = section_has(doc, block, "gates") and not section_has(doc, block, "howto", 1)
         if not (
@@ -80,6 +80,22 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
         )
         if gate is not None:
             yield gate
+
+
+STATE_ROLES = ("pass", "fail", "pending", "unknown", "warning", "done")
+HEADING_EXTRA_WORDS = 1
+
+
+def _names_more(value: str, doc: Document) -> bool:
+    """A heading's value says more than a state: "Complete Background Job System" names a
+    task where "PASSED (3/3)" is a verdict (a leading mark, "✅ No issues found", is one too)."""
+    text = value
+    for role in STATE_ROLES:
+        pattern = doc.vocab.role("status", role).pattern
+        if pattern is not None:
+            text = pattern.sub(" ", text)
+    words = re.findall(r"[^\W\d_]+", text)
+    return len(words) > HEADING_EXTRA_WORDS
 
 
 def gates_from_target_fields(doc: Document) -> Iterator[Gate]:
