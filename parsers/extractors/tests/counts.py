@@ -30,7 +30,12 @@ WORD_COUNT = re.compile(
 RATIO = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})(?![\d.]|\s?%)")
 
 
-RATIO_WORD = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})\s?(?:tests?\s|specs?\s)?([^\W\d_]+)")
+# "9/9 passed", "12/14 tests passing", "17/17 integration tests passed": at most two words
+# may name the kind of tests, only before "tests" / "specs"
+RATIO_WORD = re.compile(
+    r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})\s?"
+    r"(?:(?:[^\W\d_][\w-]{0,30}\s){0,2}(?:tests?|specs?)\s)?([^\W\d_]+)"
+)
 
 
 PARENS_TOTAL = re.compile(r"\((\d{1,6})\)")
