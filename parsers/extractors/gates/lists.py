@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers.document import Document, ListItem
+from parsers.document import Block, Document, ListItem
 from parsers.extractors.gates.common import (
     LEADING_MARK,
     TRAILING_MARK,
@@ -65,6 +65,8 @@ def gates_from_marked_lines(doc: Document) -> Iterator[Gate]:
             continue
         if not section_has(doc, block, "gates", 1) or section_has(doc, block, "not_gates", 1):
             continue
+        if _introduces_list(doc, block):
+            continue  # "✅ **Tooling**" over "- [x] vitest installed": the items are the gates
         for offset, raw in enumerate(block.text.split("\n")):
             mark = LEADING_MARK.match(raw)
             if mark is None:
@@ -79,6 +81,17 @@ def gates_from_marked_lines(doc: Document) -> Iterator[Gate]:
             gate = make_gate(doc, name, block.line + offset, "prose", claim=status)
             if gate is not None:
                 yield gate
+
+
+def _introduces_list(doc: Document, block: Block) -> bool:
+    """A one-line paragraph, a mark and a bold title, right above a list: the title of a group
+    of criteria, not one of them."""
+    text = LEADING_MARK.sub("", block.text).strip().rstrip(":：").strip()
+    if "\n" in text or not text or block.index + 1 >= len(doc.blocks):
+        return False
+    bold = "".join(block.inline.strong).strip().rstrip(":：").strip()
+    following = doc.blocks[block.index + 1]
+    return bold == text and following.item is not None and following.item.parent is None
 
 
 def gates_from_headings(doc: Document) -> Iterator[Gate]:
