@@ -128,6 +128,10 @@ def _checklist_parent(doc: Document, item: ListItem) -> bool:
 CURRENT_OF_TARGET = re.compile(r"^[*_\s]*([^/]{1,30}?)[*_\s]*/\s?([<>≥≤]?=?\s?[\d.,]+\s?%?\+?)")
 
 
+# a value that opens with a percentage ("85% (target)", "**90%**")
+PERCENT_OPENING = re.compile(r"^[*_\s~≈]*(\d{1,3}(?:[.,]\d{1,2})?\s?%)[*_]*")
+
+
 def _gate_from_text(
     doc: Document, text: str, line: int, source: GateSource, status: Status | None
 ) -> Iterator[Gate]:
@@ -139,8 +143,19 @@ def _gate_from_text(
     if parsed is not None and len(parsed[0].split()) <= 8:
         value = TRAILING_MARK.sub("", parsed[1])
         pair = CURRENT_OF_TARGET.match(value)
+        opening = PERCENT_OPENING.match(value)
         if pair is not None and first_quantity(pair.group(1)) is not None:
             name, current, target = parsed[0], pair.group(1).strip(), pair.group(2).strip()
+        elif opening is not None:
+            name = parsed[0]
+            rest = value[opening.end() :][:24]
+            if doc.vocab.role("columns", "target").found(rest):
+                # "Line coverage: 85% (target)": a target stated, nothing measured yet, so a
+                # mark before it is a bullet, not a result
+                target = opening.group(1)
+                status = "pending" if status == "pass" and source != "checkbox" else status
+            else:
+                current = value  # "Service tests: 90%"
     gate = make_gate(doc, name, line, source, target, current, claim=status)
     if gate is not None:
         yield gate
