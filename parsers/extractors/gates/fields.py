@@ -116,8 +116,10 @@ def gates_from_target_fields(doc: Document) -> Iterator[Gate]:
         if block.kind == "paragraph":
             lines = block.text.split("\n")
             first = block.line
-        elif block.kind == "fence" and (
-            not block.info or vocab.role("commands", "transcript_info").exact(block.info)
+        elif (
+            block.kind == "fence"
+            and "%" in block.content  # a target here is a percentage
+            and (not block.info or vocab.role("commands", "transcript_info").exact(block.info))
         ):
             lines = block.content.split("\n")[:200]
             first = block.line + 1
