@@ -57,8 +57,8 @@ def _from_field(
     if mention.forecast or (quantity is None and RANGE.search(value)):
         out.forecast(scope, value, line)
         return True
-    if mention.baseline or quantity is None:
-        return True
+    if mention.baseline or quantity is None or quantity.signed:
+        return True  # a baseline, or a change ("+12%"), is no measurement
     if is_before_label(label, vocab) or not_a_scope(label, vocab):
         return True
     if scope == "overall" and label_is_coverage:
@@ -148,6 +148,8 @@ def from_text(doc: Document, out: Collector) -> None:
             for index, quantity in enumerate(found):
                 if quantity.operator is not None:
                     continue  # "achieve ≥67% overall coverage": a threshold, not a measurement
+                if quantity.signed:
+                    continue  # "(+10% controller coverage)": a change, not a measurement
                 if _superseded(raw, quantity, found[index + 1 :], vocab):
                     continue  # "14% to 41%", "from 31%": an earlier value, not the measurement
                 window = raw[max(0, quantity.start - 25) : quantity.start + 20]
