@@ -84,6 +84,8 @@ def quantities(text: str) -> list[Quantity]:
             continue
         unit = match.group("unit") or ("%" if match.group("prefix") else None)
         operator = OPERATORS.get(match.group("op") or "")
+        if operator is None and unit and text[match.end() : match.end() + 1] == "+":
+            operator = ">="  # "95%+": at least 95%, a bound rather than a measurement
         value = parse_number(match.group("number"))
         if match.group("sign") in ("-", "−") and operator is None:
             value = -value

@@ -217,6 +217,14 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     status_at = columns.get("status")
     if status_at is not None and not columns.has("target") and _all_done(table, status_at, vocab):
         return frozenset(kinds)  # "| Module | Tests | Status: Done |": a task list, not criteria
+    if (
+        status_at is not None
+        and not columns.has("target")
+        and not vocab.role("gates", "word").found(name_header)  # "| Check | Errors | Status |"
+        and not section_has(doc, block, "gates", 2)
+        and _tally(table, {name_column(table, columns), status_at})
+    ):
+        return frozenset(kinds)  # "| Module | Tests | Status: ✅ PASSED |": a tally, not criteria
     status_rows = _status_cells(table, vocab)
     explicit_status = columns.has("status") and status_rows * 5 >= len(table.rows) * 3
     marked_status = status_rows * 2 >= len(table.rows)
@@ -234,6 +242,18 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     ):
         kinds.add("gates")
     return frozenset(kinds)
+
+
+COUNT_CELL = re.compile(r"^[*_\s]*\d[\d,.\s]*[*_\s]*$")
+
+
+def _tally(table: Table, taken: set[int]) -> bool:
+    """Every cell besides the name and the status is a bare count: things counted per row
+    (tests per module, files per category), which a status mark does not make criteria."""
+    cells = [
+        text for row in table.rows for index, text in enumerate(row.texts) if index not in taken
+    ]
+    return bool(cells) and all(COUNT_CELL.match(text) for text in cells)
 
 
 def _all_done(table: Table, status_at: int, vocab: Vocabulary) -> bool:

@@ -242,6 +242,10 @@ def _footer_fields(doc: Document) -> list[Field]:
     return found
 
 
+# a value that opens with a percentage: a figure ("95%", "**100%** coverage")
+MEASURE = re.compile(r"^[\s*_~<>=≥≤]*\d+(?:[.,]\d+)?\s?%")
+
+
 def extract_meta(doc: Document) -> Meta:
     vocab = doc.vocab
     meta = Meta()
@@ -270,6 +274,8 @@ def extract_meta(doc: Document) -> Meta:
             continue
         if role == "sequence" and _sequence_number(_clean_value(field.value)) is None:
             continue
+        if role == "scope" and MEASURE.match(field.value):
+            continue  # "Target: 95% ✅" states a figure, not what the report is about
         fields.setdefault(role, field)
     for field in _footer_fields(doc):
         if _field_role(field, vocab) == "author" and field.value.strip():

@@ -7,7 +7,7 @@ import re
 
 from parsers.context import is_before_label
 from parsers.document import Block, Document
-from parsers.extractors.coverage.collect import Collector, Mention, mention_of
+from parsers.extractors.coverage.collect import TEST_NAME, Collector, Mention, mention_of
 from parsers.extractors.coverage.scopes import (
     PARENS,
     REPORT_ARTIFACT,
@@ -45,7 +45,7 @@ def _from_field(
     label_is_coverage = vocab.role("coverage", "word").found(label)
     listed = block.item is not None or LIST_LIKE.match(raw) is not None
     in_coverage = section_has(doc, block, "coverage", 2)
-    if not (label_is_coverage or (in_coverage and listed)):
+    if not (label_is_coverage or (listed and (in_coverage or _source_label(label, value, vocab)))):
         return False
     not_coverage = vocab.role("coverage", "not_coverage")
     if not_coverage.found(label) or (
@@ -57,8 +57,8 @@ def _from_field(
     if mention.forecast or (quantity is None and RANGE.search(value)):
         out.forecast(scope, value, line)
         return True
-    if mention.baseline or quantity is None:
-        return True
+    if mention.baseline or quantity is None or quantity.signed:
+        return True  # a baseline, or a change ("+12%"), is no measurement
     if is_before_label(label, vocab) or not_a_scope(label, vocab):
         return True
     if scope == "overall" and label_is_coverage:
@@ -69,6 +69,26 @@ def _from_field(
     if scope == "overall":
         out.headlines.add((metric or "", round(quantity.value, 2)))
     return True
+
+
+def _source_label(label: str, value: str, vocab: Vocabulary) -> bool:
+    """``- config/validation.py: 279 statements (15%)``: a listed source file whose value is
+    its percentage (and nothing a test run counts); a report file or a test file is no scope."""
+    name = label.replace("`", "").replace("*", "").strip()
+    if not is_path(name) or REPORT_ARTIFACT.search(name) or TEST_NAME.match(name):
+        return False
+    return not vocab.role("tests", "total").found(value.split("%", 1)[0])
+
+
+def _counted_file(parsed: tuple[str, str], vocab: Vocabulary) -> bool:
+    """``- auth.py: 124 statements (0%)``: a file's size and its percentage measure the file,
+    even in a list of files to target next (a threshold names a metric: ``Branches: 80%``)."""
+    label, value = parsed
+    return _source_label(label, value, vocab) and COUNT_THEN_PERCENT.match(value) is not None
+
+
+# "124 statements (0%)": a count, a word, then the percentage in brackets
+COUNT_THEN_PERCENT = re.compile(r"^~?\d[\d,]*\s[^\W\d_]+\s?\(\s?\d{1,3}(?:\.\d+)?\s?%\)")
 
 
 NUMBERED_TITLE = re.compile(r"^\s*\d{1,3}[.)]\s")
@@ -107,14 +127,16 @@ def from_text(doc: Document, out: Collector) -> None:
         if block.kind not in ("paragraph", "heading"):
             continue
         in_coverage = section_has(doc, block, "coverage", 2)
-        if section_has(doc, block, "targets", 1):
-            continue  # "## Coverage Thresholds": what is required, not what was measured
+        # "## Coverage Thresholds": what is required, not what was measured
+        targets = section_has(doc, block, "targets", 1)
         for offset, raw in enumerate(block.text.split("\n")):
             if "%" not in raw:
                 continue
             line = block.line + offset
             mention = mention_of(doc, block, raw)
             parsed = split_field(raw)
+            if targets and not (parsed is not None and _counted_file(parsed, vocab)):
+                continue
             if parsed is not None and _from_field(doc, block, parsed, raw, line, mention, out):
                 continue
             if mention.baseline or mention.forecast:
@@ -126,6 +148,8 @@ def from_text(doc: Document, out: Collector) -> None:
             for index, quantity in enumerate(found):
                 if quantity.operator is not None:
                     continue  # "achieve ≥67% overall coverage": a threshold, not a measurement
+                if quantity.signed:
+                    continue  # "(+10% controller coverage)": a change, not a measurement
                 if _superseded(raw, quantity, found[index + 1 :], vocab):
                     continue  # "14% to 41%", "from 31%": an earlier value, not the measurement
                 window = raw[max(0, quantity.start - 25) : quantity.start + 20]

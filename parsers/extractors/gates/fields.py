@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from parsers.document import Block, Document
 from parsers.extractors.gates.common import LEADING_MARK, claimed, clean_name, make_gate
@@ -15,6 +15,7 @@ from parsers.tables import (
     has_mark,
     section_has,
 )
+from parsers.vocabulary import Phrases
 
 GATE_COUNT_SUMMARY = re.compile(r"\d+\s?/\s?\d+\s+\w+")
 
@@ -66,7 +67,7 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
         )
         if not starts_with_status:
             continue
-        if block.kind == "heading" and len(value.split()) > 4:
+        if block.kind == "heading" and not has_mark(value_start[:3]) and _names_more(value, doc):
             continue  # "Task 1: Complete Background Job System" titles a section, not a verdict
         in_gates = section_has(doc, block, "gates") and not section_has(doc, block, "howto", 1)
         if not (
@@ -82,37 +83,90 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
             yield gate
 
 
+STATE_ROLES = ("pass", "fail", "pending", "unknown", "warning", "done")
+HEADING_EXTRA_WORDS = 1
+
+
+def _names_more(value: str, doc: Document) -> bool:
+    """A heading's value says more than a state: "Complete Background Job System" names a
+    task where "PASSED (3/3)" is a verdict (a leading mark, "✅ No issues found", is one too)."""
+    text = value
+    for role in STATE_ROLES:
+        pattern = doc.vocab.role("status", role).pattern
+        if pattern is not None:
+            text = pattern.sub(" ", text)
+    words = re.findall(r"[^\W\d_]+", text)
+    return len(words) > HEADING_EXTRA_WORDS
+
+
 def gates_from_target_fields(doc: Document) -> Iterator[Gate]:
-    """``**Target Coverage**: >70%`` beside ``**Current Coverage**: 44.5%`` (header fields)."""
+    """``**Target Coverage**: >70%`` beside ``**Current Coverage**: 44.5%`` (header fields),
+    and a bare ``Target: >70%`` right after ``Final Coverage: 47.2%`` in one paragraph or
+    output block: the target of the figure just stated."""
     vocab = doc.vocab
     targets = vocab.role("columns", "target")
     currents = vocab.role("columns", "current")
-    fields: list[tuple[str, str, int]] = []
+    coverage = vocab.role("coverage", "word")
+    fields: list[tuple[str, str, int, Hashable]] = []
     for block in doc.blocks:
-        if block.kind != "paragraph":
+        # the items of one list are one group, as the lines of one paragraph are
+        group: Hashable = (
+            block.index if block.item is None else (id(block.item.parent), block.item.depth)
+        )
+        if block.kind == "paragraph":
+            lines = block.text.split("\n")
+            first = block.line
+        elif (
+            block.kind == "fence"
+            and "%" in block.content  # a target here is a percentage
+            and (not block.info or vocab.role("commands", "transcript_info").exact(block.info))
+        ):
+            lines = block.content.split("\n")[:200]
+            first = block.line + 1
+        else:
             continue
-        for offset, raw in enumerate(block.text.split("\n")):
+        for offset, raw in enumerate(lines):
             parsed = split_field(raw)
             if parsed is not None and parsed[1]:
-                fields.append((parsed[0], parsed[1], block.line + offset))
-    for label, value, line in fields:
+                fields.append((parsed[0], parsed[1], first + offset, group))
+    for position, (label, value, line, group) in enumerate(fields):
         if not targets.found(label) or len(label.split()) > 4:
             continue
         target_q = first_quantity(value)
         if target_q is None or target_q.unit != "%":
             continue
         metric = targets.search(label)
-        metric_words = set(label.lower().split()) - {metric.group(0)} if metric else set()
+        metric_words = set(label.lower().split()) - {metric.group(0).lower()} if metric else set()
+        name = label
         current = None
-        for other_label, other_value, _ in fields:
-            if other_label == label or not currents.found(other_label):
-                continue
-            other_words = set(other_label.lower().split())
-            if metric_words & other_words and first_quantity(other_value) is not None:
-                current = other_value
-                break
+        if metric_words:
+            for other_label, other_value, _, _ in fields:
+                if other_label == label or not currents.found(other_label):
+                    continue
+                other_words = set(other_label.lower().split())
+                if metric_words & other_words and first_quantity(other_value) is not None:
+                    current = other_value
+                    break
+        elif targets.exact(clean_name(label)):
+            current, name = _stated_before(fields, position, group, coverage)
         if current is None:
             continue
-        gate = make_gate(doc, label, line, "prose", value, current)
+        gate = make_gate(doc, name, line, "prose", value, current)
         if gate is not None:
             yield gate
+
+
+def _stated_before(
+    fields: list[tuple[str, str, int, Hashable]], position: int, group: Hashable, coverage: Phrases
+) -> tuple[str | None, str]:
+    """The coverage figure stated by the field just before a bare ``Target:`` (same paragraph,
+    output block or list, at most two fields and lines back), and the gate's name: that
+    figure's target."""
+    line = fields[position][2]
+    for label, value, other_line, other_group in reversed(fields[max(0, position - 2) : position]):
+        if other_group != group or other_line < line - 2:
+            break
+        quantity = first_quantity(value)
+        if coverage.found(label) and quantity is not None and quantity.unit == "%":
+            return value, f"{clean_name(label)} target"
+    return None, ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers.document import Document, ListItem
+from parsers.document import Block, Document, ListItem
 from parsers.extractors.gates.common import (
     LEADING_MARK,
     TRAILING_MARK,
@@ -65,6 +65,8 @@ def gates_from_marked_lines(doc: Document) -> Iterator[Gate]:
             continue
         if not section_has(doc, block, "gates", 1) or section_has(doc, block, "not_gates", 1):
             continue
+        if _introduces_list(doc, block):
+            continue  # "✅ **Tooling**" over "- [x] vitest installed": the items are the gates
         for offset, raw in enumerate(block.text.split("\n")):
             mark = LEADING_MARK.match(raw)
             if mark is None:
@@ -79,6 +81,17 @@ def gates_from_marked_lines(doc: Document) -> Iterator[Gate]:
             gate = make_gate(doc, name, block.line + offset, "prose", claim=status)
             if gate is not None:
                 yield gate
+
+
+def _introduces_list(doc: Document, block: Block) -> bool:
+    """A one-line paragraph, a mark and a bold title, right above a list: the title of a group
+    of criteria, not one of them."""
+    text = LEADING_MARK.sub("", block.text).strip().rstrip(":：").strip()
+    if "\n" in text or not text or block.index + 1 >= len(doc.blocks):
+        return False
+    bold = "".join(block.inline.strong).strip().rstrip(":：").strip()
+    following = doc.blocks[block.index + 1]
+    return bold == text and following.item is not None and following.item.parent is None
 
 
 def gates_from_headings(doc: Document) -> Iterator[Gate]:
@@ -115,6 +128,10 @@ def _checklist_parent(doc: Document, item: ListItem) -> bool:
 CURRENT_OF_TARGET = re.compile(r"^[*_\s]*([^/]{1,30}?)[*_\s]*/\s?([<>≥≤]?=?\s?[\d.,]+\s?%?\+?)")
 
 
+# a value that opens with a percentage ("85% (target)", "**90%**")
+PERCENT_OPENING = re.compile(r"^[*_\s~≈]*(\d{1,3}(?:[.,]\d{1,2})?\s?%)[*_]*")
+
+
 def _gate_from_text(
     doc: Document, text: str, line: int, source: GateSource, status: Status | None
 ) -> Iterator[Gate]:
@@ -126,8 +143,19 @@ def _gate_from_text(
     if parsed is not None and len(parsed[0].split()) <= 8:
         value = TRAILING_MARK.sub("", parsed[1])
         pair = CURRENT_OF_TARGET.match(value)
+        opening = PERCENT_OPENING.match(value)
         if pair is not None and first_quantity(pair.group(1)) is not None:
             name, current, target = parsed[0], pair.group(1).strip(), pair.group(2).strip()
+        elif opening is not None:
+            name = parsed[0]
+            rest = value[opening.end() :][:24]
+            if doc.vocab.role("columns", "target").found(rest):
+                # "Line coverage: 85% (target)": a target stated, nothing measured yet, so a
+                # mark before it is a bullet, not a result
+                target = opening.group(1)
+                status = "pending" if status == "pass" and source != "checkbox" else status
+            else:
+                current = value  # "Service tests: 90%"
     gate = make_gate(doc, name, line, source, target, current, claim=status)
     if gate is not None:
         yield gate

@@ -48,6 +48,8 @@ def gates_from_table(doc: Document, block: Block) -> Iterator[Gate]:
         if linked:
             name = linked  # "| From | To | ... |": the gate is the link itself
         target = texts[target_at] if target_at is not None and target_at < len(texts) else None
+        if target is not None and target.strip(" *_").lower() in NO_VALUE:
+            target = None  # "| Killed | 80 | 95 | — |": the row has no target
         current = texts[current_at] if current_at is not None and current_at < len(texts) else None
         if current is None:
             # "| Gate | Status | Result |" with "10.85% (目标100%)": the numbers are the current
@@ -71,6 +73,10 @@ def gates_from_table(doc: Document, block: Block) -> Iterator[Gate]:
         gate = make_gate(doc, name, row.line, "table", target, current, claim, warning)
         if gate is not None:
             yield gate
+
+
+# an empty cell: nothing, a dash, "n/a" (bold or not)
+NO_VALUE = frozenset({"", "-", "--", "–", "—", "n/a", "na", "none"})
 
 
 EMBEDDED_TARGET = re.compile(

@@ -30,7 +30,12 @@ WORD_COUNT = re.compile(
 RATIO = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})(?![\d.]|\s?%)")
 
 
-RATIO_WORD = re.compile(r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})\s?(?:tests?\s|specs?\s)?([^\W\d_]+)")
+# "9/9 passed", "12/14 tests passing", "17/17 integration tests passed": at most two words
+# may name the kind of tests, only before "tests" / "specs"
+RATIO_WORD = re.compile(
+    r"(?<![\d.])(\d{1,6})\s?/\s?(\d{1,6})\s?"
+    r"(?:(?:[^\W\d_][\w-]{0,30}\s){0,2}(?:tests?|specs?)\s)?([^\W\d_]+)"
+)
 
 
 PARENS_TOTAL = re.compile(r"\((\d{1,6})\)")
@@ -84,6 +89,10 @@ def count_role(word: str, vocab: Vocabulary, after_number: bool = False) -> str 
         return "total"
     if after_number and len(parts) == 2 and vocab.role("tests", "total").exact(parts[1]):
         return "total"  # "187 unit tests", "28 integration tests"
+    if after_number and len(parts) == 2 and not vocab.role("tests", "not_runs").exact(first):
+        for role in ("failed", "skipped", "errors"):
+            if vocab.role("tests", role).exact(parts[1]):
+                return role  # "3 minor failures", "2 flaky skipped"; "3 new failures" is no run
     return None
 
 
@@ -162,6 +171,13 @@ def complete(
         and vocab.role("tests", "all_passed").found(text)
     ):
         counts.failed = 0
+    if (
+        counts.failed is not None
+        and counts.passed is None
+        and counts.total is None
+        and vocab.role("tests", "all_failed").found(text)
+    ):
+        counts.passed, counts.total = 0, counts.failed  # "12 tests all failing" (a RED run)
     if counts.total is None:
         total = TOTAL_AFTER.search(text) or PARENS_TOTAL.search(text)
         if total is not None:
