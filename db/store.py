@@ -20,6 +20,7 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
+from db.latest import note_latest, renote_latest
 from db.models import (
     Blocker,
     BlockerBase,
@@ -177,6 +178,7 @@ async def add_report(session: AsyncSession, report: Report, parsed: pm.ParsedRep
     if report.id is None:  # pragma: no cover - flush assigns the key
         raise RuntimeError("the report was not given an id")
     await _insert_items(session, report.id, parsed, storable)
+    await note_latest(session, report)
     return storable.notes
 
 
@@ -190,6 +192,7 @@ async def replace_parse(session: AsyncSession, report: Report, parsed: pm.Parsed
     _apply_meta(report, parsed, storable)
     session.add(report)
     await _insert_items(session, report.id, parsed, storable)
+    await renote_latest(session, report)
 
 
 async def load_parsed(
