@@ -18,6 +18,7 @@ that report. Migration 0005 fills the table from the rows stored before it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -122,12 +123,21 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
+@functools.cache
+def _note_statement(dialect: str, kind_name: str) -> Any:
+    """The upsert of one report's mentions of a kind (built once: constructing it costs more
+    than running it)."""
+    kind = KINDS[kind_name]
+    return upsert(dialect, latest_of(kind, kind.table.report_id == sa.bindparam("report_id")))
+
+
 async def note_latest(session: AsyncSession, report: Report) -> None:
     """Make ``report``'s gates, coverage figures and blockers (inserted already) the latest
     mentions of their keys, where no later report mentions them."""
     dialect = _dialect(session)
-    for kind in KINDS.values():
-        await session.exec(upsert(dialect, latest_of(kind, kind.table.report_id == report.id)))
+    for name in KINDS:
+        statement = _note_statement(dialect, name)
+        await session.exec(statement, params={"report_id": report.id})
 
 
 async def renote_latest(session: AsyncSession, report: Report) -> None:
