@@ -162,7 +162,7 @@ async def _insert_items(
         if values:
             for value in values:
                 value["report_id"] = report_id
-            await session.exec(insert(spec.table), params=values)
+            await session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
 
 
 async def add_report(session: AsyncSession, report: Report, parsed: pm.ParsedReport) -> list[str]:
