@@ -213,17 +213,26 @@ async def _with_remediations(session: AsyncSession, items: list[BlockerRead]) ->
         report_id: (remediation_id, name)
         for report_id, remediation_id, name in await session.exec(statement)  # type: ignore[call-overload]
     }
+    if not placed:
+        return items
     keys = {normalise_key(item.text) for item in items}
     remediation_ids = {rid for rid, _ in placed.values()}
+    # from the remediations' reports to their blockers (ix_reports_remediation_id, then
+    # ix_blockers_report_id): a filter on the keys would let the planner start from
+    # ix_blockers_key_resolved instead, every mention of those keys in the whole history
+    in_remediations = sa.select(col(Report.id)).where(
+        col(Report.remediation_id).in_(remediation_ids)
+    )
     first_statement = (
         sa.select(col(Report.remediation_id), col(Blocker.key), func.min(col(Blocker.report_id)))
         .join(Report, col(Report.id) == col(Blocker.report_id))
-        .where(col(Blocker.key).in_(keys), col(Report.remediation_id).in_(remediation_ids))
+        .where(col(Blocker.report_id).in_(in_remediations))
         .group_by(col(Report.remediation_id), col(Blocker.key))
     )
     first = {
         (rid, key): report_id
         for rid, key, report_id in await session.exec(first_statement)  # type: ignore[call-overload]
+        if key in keys
     }
     ages: dict[tuple[int, int], int] = {}
     for (rid, _), first_id in first.items():
