@@ -1,15 +1,20 @@
 """Query times as the store grows: p50/p95 at 1k, 10k, 100k synthetic reports.
 
-Each size gets a fresh database (a SQLite file, or a PostgreSQL database named after the size on
-the server of --postgres), filled through the store functions with ``bench/synthetic.py``
-reports, and a uvicorn process of its own. Every endpoint is asked ``--rounds`` times over
-loopback HTTP after one untimed request (which builds the dashboard's snapshot; its time is
-printed as "first"); the servers run side by side and are asked in turn, round by round. Then
-each server's RSS is read from /proc.
+Each (database, size) gets a database of its own (a SQLite file, or a PostgreSQL database named
+``bench_scale_SIZE`` on the server of --postgres), filled by ``bench/synthetic.py``'s ``fill``:
+every report read by the real parser in a process pool and stored through ``add_report`` (and
+``track`` with --track), 1000 per transaction, the same readings into SQLite and PostgreSQL at
+once. With --keep DIR the SQLite files stay in DIR and the PostgreSQL databases stay too, and a
+database that already holds SIZE reports is measured as it is (fill once, measure again later).
+
+Then a uvicorn process per database; every endpoint is asked ``--rounds`` times over loopback
+HTTP after one untimed request (which builds the dashboard's snapshot; its time is printed as
+"first"); all servers are asked in turn, round by round, so that load from elsewhere falls on
+every size alike. Then each server's RSS is read from /proc.
 
 Usage:
-  python bench/scale.py [--sizes 1000 10000] [--rounds 50]
-  python bench/scale.py --postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+  python bench/scale.py [--sizes 1000 10000 100000] [--rounds 50] [--backends sqlite postgres]
+                        [--postgres ADMIN_URL] [--keep DIR [--fill-only]] [--jobs N]
 """
 
 from __future__ import annotations
@@ -34,20 +39,48 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import fill
 
 PROJECTS = 4
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+Target = tuple[str, int]  # (backend, size)
 
 
-def fresh_database(size: int, postgres: str | None, folder: Path) -> str:
-    if postgres is None:
-        return f"sqlite+aiosqlite:///{folder / f'scale-{size}.sqlite3'}"
+def _sync_url(url: str) -> sa.URL:
+    parsed = make_url(url)
+    driver = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    return parsed.set(drivername=driver)
+
+
+def stored_reports(url: str) -> int:
+    engine = sa.create_engine(_sync_url(url), poolclass=sa.NullPool)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(sa.text("SELECT count(*) FROM reports")).scalar_one())
+    except sa.exc.SQLAlchemyError:
+        return -1
+    finally:
+        engine.dispose()
+
+
+def database(backend: str, size: int, postgres: str, folder: Path, keep: bool) -> str:
+    """The URL of the (backend, size) database: kept if ``keep`` and it exists, else fresh."""
+    if backend == "sqlite":
+        path = folder / f"scale-{size}.sqlite3"
+        if not keep:
+            for stale in folder.glob(f"{path.name}*"):
+                stale.unlink()
+        return f"sqlite+aiosqlite:///{path}"
     name = f"bench_scale_{size}"
-    admin = sa.create_engine(
-        make_url(postgres).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
+    url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    admin = sa.create_engine(_sync_url(postgres), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if exists and not keep:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        if not exists or not keep:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    return url
 
 
 def rss_kib(pid: int) -> int:
@@ -60,12 +93,18 @@ def rss_kib(pid: int) -> int:
 def endpoints(client: httpx.Client) -> dict[str, str]:
     reports = client.get("/api/projects/bench-0/reports", params={"limit": 1}).json()
     newest = reports["items"][0]["id"]
+    remediations = client.get("/api/projects/bench-0/remediations", params={"limit": 1}).json()
+    tracked = {}
+    if remediations["items"]:  # filled with --track
+        tracked["remediation (API)"] = f"/api/remediations/{remediations['items'][0]['id']}"
     return {
         "open blockers (API, all projects)": "/api/blockers?status=open&limit=100",
         "project open blockers (API)": "/api/projects/bench-0/blockers?status=open",
         "failing gates (API)": "/api/projects/bench-0/gates/failing",
+        "latest coverage (API)": "/api/projects/bench-0/coverage",
         "report list (API)": "/api/projects/bench-0/reports?limit=50",
         "report with items (API)": f"/api/projects/bench-0/reports/{newest}",
+        **tracked,
         "project gate board (page)": "/projects/bench-0",
         "remediation (page)": f"/projects/bench-0/workstreams/{newest}",
         "report (page)": f"/projects/bench-0/reports/{newest}",
@@ -73,77 +112,115 @@ def endpoints(client: httpx.Client) -> dict[str, str]:
     }
 
 
-def measure(urls: dict[int, str], rounds: int) -> dict[int, dict[str, tuple[float, float, float]]]:
-    """Round by round, each endpoint on each size in turn, so that load from elsewhere on the
-    machine falls on every size alike. (first, p50, p95) in ms per size and endpoint."""
-    clients = {size: httpx.Client(base_url=url, timeout=300) for size, url in urls.items()}
+def measure(
+    urls: dict[Target, str], rounds: int
+) -> dict[Target, dict[str, tuple[float, float, float]]]:
+    """Round by round, each endpoint on each database in turn. (first, p50, p95) in ms."""
+    clients = {target: httpx.Client(base_url=url, timeout=600) for target, url in urls.items()}
     try:
-        paths = {size: endpoints(client) for size, client in clients.items()}
+        paths = {target: endpoints(client) for target, client in clients.items()}
         names = list(next(iter(paths.values())))
-        first: dict[int, dict[str, float]] = {size: {} for size in urls}
-        times: dict[int, dict[str, list[float]]] = {s: {n: [] for n in names} for s in urls}
+        first: dict[Target, dict[str, float]] = {target: {} for target in urls}
+        times: dict[Target, dict[str, list[float]]] = {t: {n: [] for n in names} for t in urls}
         for round_number in range(rounds + 1):
             for name in names:
-                for size, client in clients.items():
+                for target, client in clients.items():
                     start = time.perf_counter()
-                    client.get(paths[size][name]).raise_for_status()
+                    client.get(paths[target][name]).raise_for_status()
                     elapsed = time.perf_counter() - start
                     if round_number == 0:
-                        first[size][name] = elapsed
+                        first[target][name] = elapsed
                     else:
-                        times[size][name].append(elapsed)
+                        times[target][name].append(elapsed)
     finally:
         for client in clients.values():
             client.close()
-    results: dict[int, dict[str, tuple[float, float, float]]] = {}
-    for size in urls:
-        results[size] = {}
+    results: dict[Target, dict[str, tuple[float, float, float]]] = {}
+    for target in urls:
+        results[target] = {}
         for name in names:
-            ordered = sorted(times[size][name])
+            ordered = sorted(times[target][name])
             p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-            results[size][name] = (
-                first[size][name] * 1000,
+            results[target][name] = (
+                first[target][name] * 1000,
                 statistics.median(ordered) * 1000,
                 p95 * 1000,
             )
     return results
 
 
+def print_table(backend: str, table: dict[int, dict[str, tuple[float, float, float]]]) -> None:
+    sizes = sorted(table)
+    smallest = sizes[0]
+    print(f"\n{backend}\n\n| endpoint | ", end="")
+    print(" | ".join(f"{s} p50 / p95 (ms)" for s in sizes), end="")
+    print(" | " + " | ".join(f"p50 ratio {s}/{smallest}" for s in sizes[1:]) + " |")
+    print("| --- " * (2 * len(sizes)) + "|")
+    for name in table[smallest]:
+        cells = " | ".join(f"{table[s][name][1]:.1f} / {table[s][name][2]:.1f}" for s in sizes)
+        ratios = " | ".join(
+            f"{table[s][name][1] / table[smallest][name][1]:.2f}" for s in sizes[1:]
+        )
+        print(f"| {name} | {cells} | {ratios} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--rounds", type=int, default=50)
-    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server (else SQLite)")
+    parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="admin URL of PostgreSQL")
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the databases; SQLite here")
+    parser.add_argument("--jobs", type=int, help="parser processes for the fill")
+    parser.add_argument("--track", action="store_true", help="fill with progress tracking too")
+    parser.add_argument("--fill-only", action="store_true", help="fill (with --keep), no servers")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
-        servers = {}
+    with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        urls: dict[Target, str] = {}
         for size in args.sizes:
-            url = fresh_database(size, args.postgres, Path(folder))
-            upgrade(url)
-            seconds = asyncio.run(fill(url, size, PROJECTS))
-            print(f"{size} reports stored in {seconds:.0f} s ({size / seconds:.0f}/s)", flush=True)
-            log = Path(folder) / f"server-{size}.log"
-            servers[size] = stack.enter_context(running_server(url, log))
-        started = {size: rss_kib(server.process.pid) for size, server in servers.items()}
-        table = measure({size: server.url for size, server in servers.items()}, args.rounds)
-        for size, server in servers.items():
+            made = {
+                (backend, size): database(
+                    backend, size, args.postgres, folder, args.keep is not None
+                )
+                for backend in args.backends
+            }
+            empty = [url for url in made.values() if stored_reports(url) != size]
+            for url in empty:
+                if stored_reports(url) > 0:
+                    sys.exit(f"{url} holds some reports, not {size}: drop it first")
+                upgrade(url)
+            for url in set(made.values()) - set(empty):
+                upgrade(url)  # a kept database made before the latest migration
+            if empty:
+                seconds = asyncio.run(fill(empty, size, PROJECTS, args.jobs, tracked=args.track))
+                print(
+                    f"{size} reports stored into {len(empty)} database(s) in {seconds:.0f} s "
+                    f"({size / seconds:.0f}/s)",
+                    flush=True,
+                )
+            urls.update(made)
+        if args.fill_only:
+            return
+        servers = {}
+        for (backend, size), url in urls.items():
+            log = folder / f"server-{backend}-{size}.log"
+            servers[backend, size] = stack.enter_context(running_server(url, log))
+        started = {target: rss_kib(server.process.pid) for target, server in servers.items()}
+        table = measure({target: server.url for target, server in servers.items()}, args.rounds)
+        for target, server in servers.items():
             after = rss_kib(server.process.pid)
             print(
-                f"{size}: server RSS {started[size] / 1024:.0f} MiB at start, "
-                f"{after / 1024:.0f} MiB after the pages"
+                f"{target[0]} {target[1]}: server RSS {started[target] / 1024:.0f} MiB at "
+                f"start, {after / 1024:.0f} MiB after the pages"
             )
-            for name, (first, p50, p95) in table[size].items():
+            for name, (first, p50, p95) in table[target].items():
                 print(f"  {name:36s} first {first:8.1f}  p50 {p50:7.1f}  p95 {p95:7.1f} ms")
-    smallest, largest = min(table), max(table)
-    print("\n| endpoint | " + " | ".join(f"{s} p50 / p95 (ms)" for s in sorted(table)), end="")
-    print(f" | p50 ratio {largest}/{smallest} |")
-    print("| --- " * (len(table) + 2) + "|")
-    for name in table[smallest]:
-        cells = " | ".join(
-            f"{table[s][name][1]:.1f} / {table[s][name][2]:.1f}" for s in sorted(table)
+    for backend in args.backends:
+        print_table(
+            backend, {size: table[backend, size] for backend_, size in table if backend_ == backend}
         )
-        ratio = table[largest][name][1] / table[smallest][name][1]
-        print(f"| {name} | {cells} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":

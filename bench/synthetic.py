@@ -9,7 +9,9 @@ seed, so a run can be repeated.
 
 Usage:
   python bench/synthetic.py --count 20 --out DIR            # write report files
-  python bench/synthetic.py --count 10000 --database-url URL  # fill a database (store functions)
+  python bench/synthetic.py --count 10000 --database-url URL [--database-url URL2] [--jobs N]
+      [--track]  # fill databases: parsed in N processes, stored through add_report (+ track),
+      # 1000 per transaction, the same readings into every database at once
 """
 
 from __future__ import annotations
@@ -22,8 +24,13 @@ import random
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.engine import create_engine, run_sync, session_factory
 from db.migrate import upgrade
@@ -31,6 +38,8 @@ from db.models import Report
 from db.store import add_report
 from db.tokens import get_or_create_project
 from parsers import parse_report
+from parsers.models import ParsedReport
+from reports_service.services.progress import track
 
 AREAS = ["auth", "billing", "ingest", "scheduler", "storage", "search", "notifications", "api"]
 WORDS = ["client", "handler", "service", "repository", "worker", "parser", "cache", "router"]
@@ -185,42 +194,86 @@ def generate(
             made += 1
 
 
-async def fill(database_url: str, count: int, projects: int, batch: int = 200) -> float:
-    """Store ``count`` synthetic reports through ``db.store.add_report``; seconds taken."""
-    engine = create_engine(database_url)
-    sessions = session_factory(engine)
-    start = time.perf_counter()
-    per_project = max(1, count // (projects * 40))  # about 40 sessions per workstream
-    try:
-        owners: dict[str, int] = {}
-        pending = 0
-        session = sessions()
-        for project, markdown in generate(count, projects, per_project):
-            if project not in owners:
-                owner = await get_or_create_project(session, project)
-                if owner.id is None:
-                    raise RuntimeError(f"project {project} has no id")
-                owners[project] = owner.id
-            raw = markdown.encode()
-            row = Report(
-                project_id=owners[project],
-                raw=raw,
-                sha256=hashlib.sha256(raw).hexdigest(),
-                size=len(raw),
-                parser_version="",
-                remediation=markdown.split(" — ", 1)[0][2:],
-            )
-            await run_sync(session, add_report, row, parse_report(markdown))
-            pending += 1
-            if pending == batch:
-                await session.commit()
-                await session.close()
-                session = sessions()
-                pending = 0
+def _report_row(project_id: int, markdown: str, parsed: ParsedReport) -> Report:
+    raw = markdown.encode()
+    return Report(
+        project_id=project_id,
+        raw=raw,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        parser_version=parsed.parser_version,
+        remediation=markdown.split(" — ", 1)[0][2:],
+    )
+
+
+async def _store_window(
+    sessions: async_sessionmaker[AsyncSession],
+    owners: dict[str, int],
+    window: list[tuple[str, str]],
+    parsed: list[ParsedReport],
+    tracked: bool,
+) -> None:
+    """One transaction: each report through ``add_report`` (and ``track`` if ``tracked``:
+    remediation placement and claim checks, as ``ingest`` and the POST endpoint do)."""
+    async with sessions() as session:
+        for project in {project for project, _ in window} - owners.keys():
+            owner = await get_or_create_project(session, project)
+            if owner.id is None:
+                raise RuntimeError(f"project {project} has no id")
+            owners[project] = owner.id
+        for (project, markdown), reading in zip(window, parsed, strict=True):
+            report = _report_row(owners[project], markdown, reading)
+            await run_sync(session, add_report, report, reading)
+            if tracked:
+                await run_sync(session, track, report, reading)
         await session.commit()
-        await session.close()
+
+
+async def fill(
+    database_urls: list[str],
+    count: int,
+    projects: int,
+    jobs: int | None = None,
+    batch: int = 1000,
+    tracked: bool = False,
+) -> float:
+    """Store ``count`` synthetic reports into each database; seconds taken.
+
+    Every report is read by the real parser (``parse_report``, in ``jobs`` processes, a window
+    of ``batch`` reports ahead of the store) and stored through the real store path
+    (``db.store.add_report``), ``batch`` reports per transaction; the databases get the same
+    readings, each in its own transaction, at the same time. ``tracked`` adds the progress
+    tracking of ``reports_service.services.progress.track`` (remediations, claim checks): the
+    service's whole store path, about twice the time.
+    """
+    engines = [create_engine(url) for url in database_urls]
+    factories = [session_factory(engine) for engine in engines]
+    owners: list[dict[str, int]] = [{} for _ in database_urls]
+    per_project = max(1, count // (projects * 40))  # about 40 sessions per workstream
+    stream = generate(count, projects, per_project)
+    start = time.perf_counter()
+    try:
+        with ProcessPoolExecutor(jobs) as pool:
+
+            def parse_next() -> tuple[list[tuple[str, str]], Iterator[ParsedReport]]:
+                window = list(islice(stream, batch))
+                markdowns = [markdown for _, markdown in window]
+                return window, pool.map(parse_report, markdowns, chunksize=25)
+
+            window, readings = parse_next()
+            while window:
+                parsed = list(readings)
+                following = parse_next()  # parsed while this window is stored
+                await asyncio.gather(
+                    *(
+                        _store_window(sessions, known, window, parsed, tracked)
+                        for sessions, known in zip(factories, owners, strict=True)
+                    )
+                )
+                window, readings = following
     finally:
-        await engine.dispose()
+        for engine in engines:
+            await engine.dispose()
     return time.perf_counter() - start
 
 
@@ -229,7 +282,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--projects", type=int, default=4)
     parser.add_argument("--out", type=Path, help="write report files here")
-    parser.add_argument("--database-url", help="fill this database (migrated first)")
+    parser.add_argument(
+        "--database-url", action="append", help="fill this database (migrated first; repeatable)"
+    )
+    parser.add_argument("--jobs", type=int, help="parser processes (default: one per core)")
+    parser.add_argument(
+        "--track", action="store_true", help="also place remediations, check claims"
+    )
     args = parser.parse_args()
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -239,8 +298,11 @@ def main() -> None:
         ):
             (args.out / f"{number:06d}-{project}.md").write_text(markdown, encoding="utf-8")
     elif args.database_url:
-        upgrade(args.database_url)
-        seconds = asyncio.run(fill(args.database_url, args.count, args.projects))
+        for url in args.database_url:
+            upgrade(url)
+        seconds = asyncio.run(
+            fill(args.database_url, args.count, args.projects, args.jobs, tracked=args.track)
+        )
         print(f"{args.count} reports stored in {seconds:.1f} s")
     else:
         sys.exit("give --out DIR or --database-url URL")

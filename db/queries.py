@@ -19,6 +19,7 @@ from db.models import (
     CoverageFigureRead,
     Gate,
     GateRead,
+    LatestMention,
     Project,
     ProjectRead,
     Remediation,
@@ -112,36 +113,25 @@ async def _latest_per_key(
     table: Any,
     read: type[ReadT],
     *,
+    kind: str,
     project_id: int | None,
-    keep: ColumnElement[bool] | None,
-    partition: tuple[Any, ...] = (),
+    state: str | None,
     limit: int,
     offset: int,
 ) -> tuple[list[ReadT], int]:
-    """For each item key in each project, its latest mention (latest report), filtered by ``keep``.
+    """For each item key in each project, its latest mention (latest report), in ``state`` if
+    given: read from ``latest_mentions`` (kept by ``db.latest``), as many rows as the answer.
 
     "Latest" is arrival order. This is the project-wide exact-key view (a remediation's own
     histories, with fuzzy matching, are in reports_service.progress.history): a gate failing
     in the newest report that names it, a blocker not yet said to be resolved, the newest
     figure for a coverage scope.
     """
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(col(Report.project_id), table.key, *partition),
-            order_by=(col(Report.id).desc(), table.position),
-        )
-        .label("rank")
-    )
-    ranked_statement = select(table.id.label("item_id"), rank).join(
-        Report, col(Report.id) == table.report_id
-    )
+    conditions: list[ColumnElement[bool]] = [col(LatestMention.kind) == kind]
     if project_id is not None:
-        ranked_statement = ranked_statement.where(col(Report.project_id) == project_id)
-    ranked = ranked_statement.subquery()
-    conditions: list[ColumnElement[bool]] = [ranked.c.rank == 1]
-    if keep is not None:
-        conditions.append(keep)
+        conditions.append(col(LatestMention.project_id) == project_id)
+    if state is not None:
+        conditions.append(col(LatestMention.state) == state)
     statement = (
         sa.select(  # sqlmodel's select takes at most four columns
             table,
@@ -153,25 +143,27 @@ async def _latest_per_key(
             col(Project.name),
             func.count().over().label("total"),  # before LIMIT: the whole filtered set
         )
-        .join(ranked, ranked.c.item_id == table.id)
-        .join(Report, col(Report.id) == table.report_id)
-        .join(Project, col(Project.id) == col(Report.project_id))
+        .select_from(LatestMention)
+        .join(table, table.id == col(LatestMention.item_id))
+        .join(Report, col(Report.id) == col(LatestMention.report_id))
+        .join(Project, col(Project.id) == col(LatestMention.project_id))
         .where(*conditions)
     )
     page: Any = (
-        statement.order_by(col(Project.name), col(Report.id), table.position)
+        statement.order_by(
+            col(Project.name), col(LatestMention.report_id), col(LatestMention.position)
+        )
         .limit(limit)
         .offset(offset)
     )
-    # One statement for the page and its total: the ranking is the costly part (every mention
-    # of the project is visited), so it is not run a second time for a count.
     rows = list(await session.exec(page))
     if rows:
         total = rows[0][-1]
     elif offset == 0:
         total = 0
     else:  # past the end: the page cannot tell the total
-        total = (await session.exec(select(func.count()).select_from(statement.subquery()))).one()
+        count = select(func.count(col(LatestMention.id))).where(*conditions)
+        total = (await session.exec(count)).one()
     items = []
     for item, report_id, title, date, received_at, agent, project, _ in rows:
         ref = ReportRef(
@@ -194,13 +186,13 @@ async def latest_blockers(
     offset: int,
 ) -> tuple[list[BlockerRead], int]:
     """Blockers by their latest mention; ``resolved=False`` gives the open ones."""
-    keep = None if resolved is None else col(Blocker.resolved).is_(resolved)
     items, total = await _latest_per_key(
         session,
         Blocker,
         BlockerRead,
+        kind="blocker",
         project_id=project_id,
-        keep=keep,
+        state=None if resolved is None else ("resolved" if resolved else "open"),
         limit=limit,
         offset=offset,
     )
@@ -221,17 +213,26 @@ async def _with_remediations(session: AsyncSession, items: list[BlockerRead]) ->
         report_id: (remediation_id, name)
         for report_id, remediation_id, name in await session.exec(statement)  # type: ignore[call-overload]
     }
+    if not placed:
+        return items
     keys = {normalise_key(item.text) for item in items}
     remediation_ids = {rid for rid, _ in placed.values()}
+    # from the remediations' reports to their blockers (ix_reports_remediation_id, then
+    # ix_blockers_report_id): a filter on the keys would let the planner start from
+    # ix_blockers_key_resolved instead, every mention of those keys in the whole history
+    in_remediations = sa.select(col(Report.id)).where(
+        col(Report.remediation_id).in_(remediation_ids)
+    )
     first_statement = (
         sa.select(col(Report.remediation_id), col(Blocker.key), func.min(col(Blocker.report_id)))
         .join(Report, col(Report.id) == col(Blocker.report_id))
-        .where(col(Blocker.key).in_(keys), col(Report.remediation_id).in_(remediation_ids))
+        .where(col(Blocker.report_id).in_(in_remediations))
         .group_by(col(Report.remediation_id), col(Blocker.key))
     )
     first = {
         (rid, key): report_id
         for rid, key, report_id in await session.exec(first_statement)  # type: ignore[call-overload]
+        if key in keys
     }
     ages: dict[tuple[int, int], int] = {}
     for (rid, _), first_id in first.items():
@@ -264,8 +265,9 @@ async def failing_gates(
         session,
         Gate,
         GateRead,
+        kind="gate",
         project_id=project_id,
-        keep=col(Gate.status) == "fail",
+        state="fail",
         limit=limit,
         offset=offset,
     )
@@ -279,9 +281,9 @@ async def latest_coverage(
         session,
         CoverageFigure,
         CoverageFigureRead,
+        kind="coverage",
         project_id=project_id,
-        keep=None,
-        partition=(col(CoverageFigure.metric),),
+        state=None,
         limit=limit,
         offset=offset,
     )

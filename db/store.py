@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
 from db.engine import run_sync
+from db.latest import note_latest, renote_latest
 from db.models import (
     Blocker,
     BlockerBase,
@@ -180,6 +181,7 @@ def add_report(session: Session, report: Report, parsed: pm.ParsedReport) -> lis
     if report.id is None:  # pragma: no cover - flush assigns the key
         raise RuntimeError("the report was not given an id")
     _insert_items(session, report.id, parsed, storable)
+    note_latest(session, report)
     return storable.notes
 
 
@@ -193,6 +195,7 @@ def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> 
     _apply_meta(report, parsed, storable)
     session.add(report)
     _insert_items(session, report.id, parsed, storable)
+    renote_latest(session, report)
 
 
 def _load_items(

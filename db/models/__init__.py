@@ -26,6 +26,7 @@ from db.models.items import (
     TestRun,
     TestRunBase,
 )
+from db.models.latest import LatestMention
 from db.models.progress import ClaimFinding, ClaimFindingBase, Remediation, RemediationBase
 from db.models.projects import (
     PROJECT_NAME_PATTERN,
@@ -65,6 +66,7 @@ __all__ = [
     "Gate",
     "GateBase",
     "GateRead",
+    "LatestMention",
     "ParseIssue",
     "ParseIssueBase",
     "Project",

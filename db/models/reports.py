@@ -41,6 +41,7 @@ class Report(ReportBase, table=True):
         UniqueConstraint("project_id", "sha256"),
         UniqueConstraint("project_id", "idempotency_key"),
         Index("ix_reports_project_id_received_at", "project_id", "received_at"),
+        Index("ix_reports_project_id_id", "project_id", "id"),  # a project's newest first
         Index("ix_reports_project_id_report_date", "project_id", "report_date"),
         Index("ix_reports_project_id_agent", "project_id", "agent"),
         Index("ix_reports_project_id_kind", "project_id", "kind"),

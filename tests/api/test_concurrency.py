@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.models import Report
 from reports_service.devserver import server_process
 from tests.api.conftest import TokenFactory, bearer
+from tests.latest import assert_latest_mentions_agree
 from tests.samples import report_markdown
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -76,6 +77,8 @@ async def test_distinct_reports_from_16_posters_are_all_stored_once(
     assert Counter(status for status, _, _ in results) == {201: POSTERS * REPORTS_EACH}
     assert len({report_id for _, _, report_id in results}) == POSTERS * REPORTS_EACH
     assert await stored_count(sessions) == POSTERS * REPORTS_EACH
+    # the gates and blockers every poster names: each key's latest mention, whoever won
+    await assert_latest_mentions_agree(sessions)
 
 
 async def test_the_same_reports_from_16_posters_are_stored_once(
