@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -67,8 +67,10 @@ def recent_signatures(
     if before is not None:
         statement = statement.where(col(Report.id) < before)
     statement = statement.order_by(col(Report.id).desc()).limit(limit)
-    rows = session.exec(statement)  # type: ignore[call-overload]
-    return [SignatureRow(*row) for row in rows]
+    # through the connection: the ORM's result processing of plain columns cost more than the
+    # query itself here (this runs for every stored report)
+    rows = session.connection().execute(statement).all()
+    return [SignatureRow(*row) for row in rows]  # type: ignore[arg-type]  # stored ids are set
 
 
 def resolve(session: Session, remediation: Remediation) -> Remediation:
@@ -119,8 +121,31 @@ def session_rows(
     ).where(col(Report.remediation_id) == remediation_id)
     if latest is not None:
         statement = statement.order_by(col(Report.id).desc()).limit(latest)
-    rows = session.exec(statement)  # type: ignore[call-overload]
-    return [SessionRow(*row) for row in rows]
+    rows = session.connection().execute(statement).all()  # plain rows: see recent_signatures
+    return [SessionRow(*row) for row in rows]  # type: ignore[arg-type]  # stored ids are set
+
+
+@dataclass(frozen=True, slots=True)
+class SessionKey:
+    """What :func:`reports_service.progress.history.session_order` reads of a report."""
+
+    id: int
+    sequence: str | None
+    report_date: dt.date | None
+
+
+def session_keys(
+    session: Session, remediation_id: int, latest: int | None = None
+) -> list[SessionKey]:
+    """:func:`session_rows` with only what orders them: storing a report reads them each time,
+    and converting the other columns (times, dates) cost more than the query."""
+    statement = sa.select(col(Report.id), col(Report.sequence), col(Report.report_date)).where(
+        col(Report.remediation_id) == remediation_id
+    )
+    if latest is not None:
+        statement = statement.order_by(col(Report.id).desc()).limit(latest)
+    rows = session.connection().execute(statement).all()
+    return [SessionKey(*row) for row in rows]  # type: ignore[arg-type]  # stored ids are set
 
 
 def replace_claims(
@@ -134,17 +159,19 @@ def replace_claims(
     ``replacing=False`` for a report stored in this transaction (nothing to delete)."""
     if replacing:
         session.exec(delete(ClaimFinding).where(col(ClaimFinding.report_id) == report_id))
-    for claim in claims:
-        session.add(
-            ClaimFinding(
-                report_id=report_id,
-                remediation_id=remediation_id,
-                code=claim.code,  # type: ignore[attr-defined]
-                line=claim.line,  # type: ignore[attr-defined]
-                message=claim.message,  # type: ignore[attr-defined]
-                details=claim.details,  # type: ignore[attr-defined]
-            )
-        )
+    rows = [
+        {
+            "report_id": report_id,
+            "remediation_id": remediation_id,
+            "code": claim.code,  # type: ignore[attr-defined]
+            "line": claim.line,  # type: ignore[attr-defined]
+            "message": claim.message,  # type: ignore[attr-defined]
+            "details": claim.details,  # type: ignore[attr-defined]
+        }
+        for claim in claims
+    ]
+    if rows:  # one Core insert: nothing reads the rows back as objects here
+        session.exec(insert(ClaimFinding), params=rows)
 
 
 async def claims_of(session: AsyncSession, report_ids: list[int]) -> list[ClaimFinding]:

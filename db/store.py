@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy import delete, insert
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
@@ -168,14 +170,23 @@ def _insert_items(
             session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
 
 
-def add_report(session: Session, report: Report, parsed: pm.ParsedReport) -> list[str]:
+def add_report(
+    session: Session,
+    report: Report,
+    parsed: pm.ParsedReport,
+    before_insert: Callable[[Report], None] | None = None,
+) -> list[str]:
     """Add ``report`` (raw, sha256, poster fields set) with ``parsed``'s meta and items; no commit.
 
     The caller commits, so that the report and its items land in one transaction or not at all.
-    Returns the notes on what had to change to be storable (also stored as parse issues).
+    ``before_insert`` may set more columns once the meta are on the report (its remediation:
+    one INSERT then, not an INSERT and an UPDATE). Returns the notes on what had to change to
+    be storable (also stored as parse issues).
     """
     storable = _Storable()
     _apply_meta(report, parsed, storable)
+    if before_insert is not None:
+        before_insert(report)
     session.add(report)
     session.flush()
     if report.id is None:  # pragma: no cover - flush assigns the key
@@ -205,13 +216,18 @@ def _load_items(
     for spec in ITEM_TABLES:
         if only is not None and spec.field not in only:
             continue
-        table: Any = spec.table
-        rows = session.exec(
-            select(table).where(table.report_id == report_id).order_by(table.position)
+        columns = spec.table.__table__.c  # type: ignore[attr-defined]
+        names = list(spec.base.model_fields)
+        statement = (
+            sa.select(*(columns[name] for name in names))
+            .where(columns.report_id == report_id)
+            .order_by(columns.position)
         )
-        fields = set(spec.base.model_fields)
+        # plain rows through the connection, not table objects: this runs for the previous
+        # session of every stored report, and building and dumping ORM objects cost most of it
+        rows = session.connection().execute(statement).all()
         lists[spec.field] = [
-            spec.model.model_validate(row.model_dump(include=fields)) for row in rows
+            spec.model.model_validate(dict(zip(names, row, strict=True))) for row in rows
         ]
     return lists
 

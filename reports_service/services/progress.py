@@ -7,15 +7,18 @@ remediation and findings (or the other way round).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlmodel import Session
 
 import parsers.models as pm
 from db.models import Report
 from db.remediations import (
+    SignatureRow,
     find_or_create,
     recent_signatures,
     replace_claims,
-    session_rows,
+    session_keys,
 )
 from db.store import add_report, load_items, read_parsed, replace_parse
 from parsers.vocabulary import Vocabulary
@@ -39,13 +42,32 @@ def label_scope(report: Report, text: str) -> None:
     report.scope_label = label[:64] if label else None
 
 
+@lru_cache(maxsize=4 * WINDOW)
+def _signature_of(row: SignatureRow) -> ReportSignature:
+    """An earlier report's signature, kept while its row is unchanged: each new report of a
+    project is compared with the same latest reports, and a signature's derived words (scope,
+    title pattern, numbers) were most of the cost of placing it."""
+    return ReportSignature(
+        id=row.id,
+        remediation_id=row.remediation_id,
+        explicit=row.remediation,
+        title=row.title,
+        scope=row.scope,
+        scope_label=row.scope_label,
+        sequence=row.sequence,
+        in_response_to=row.in_response_to,
+    )
+
+
 def place_report(session: Session, report: Report) -> None:
-    """Set ``report.remediation_id`` by the rule of :mod:`reports_service.progress.grouping`."""
-    if report.id is None:
-        raise ValueError("the report is not stored")
+    """Set ``report.remediation_id`` by the rule of :mod:`reports_service.progress.grouping`.
+
+    A report not stored yet is placed among all the project's stored reports and keeps the
+    remediation when it is inserted; a stored one among those stored before it, and is updated.
+    """
     earlier = recent_signatures(session, report.project_id, WINDOW, before=report.id)
     signature = ReportSignature(
-        id=report.id,
+        id=report.id or 0,  # 0: not stored yet (no stored report has it)
         explicit=report.remediation,
         title=report.title,
         scope=report.scope,
@@ -53,22 +75,7 @@ def place_report(session: Session, report: Report) -> None:
         sequence=report.sequence,
         in_response_to=report.in_response_to,
     )
-    placement = place(
-        signature,
-        (
-            ReportSignature(
-                id=row.id,
-                remediation_id=row.remediation_id,
-                explicit=row.remediation,
-                title=row.title,
-                scope=row.scope,
-                scope_label=row.scope_label,
-                sequence=row.sequence,
-                in_response_to=row.in_response_to,
-            )
-            for row in earlier
-        ),
-    )
+    placement = place(signature, map(_signature_of, earlier))
     remediation_id = placement.remediation_id
     if remediation_id is None:
         remediation = find_or_create(
@@ -76,8 +83,9 @@ def place_report(session: Session, report: Report) -> None:
         )
         remediation_id = remediation.id
     report.remediation_id = remediation_id
-    session.add(report)
-    session.flush()
+    if report.id is not None:
+        session.add(report)
+        session.flush()
 
 
 def check_claims(
@@ -94,9 +102,9 @@ def check_claims(
         return
     # the session before a new report is among the remediation's latest arrivals: looking at
     # those only keeps storing a report as cheap in a long remediation as in a short one
-    ordered = session_order(session_rows(session, report.remediation_id, WINDOW))
+    ordered = session_order(session_keys(session, report.remediation_id, WINDOW))
     if all(row.id != report.id for row in ordered):  # an old report, re-parsed
-        ordered = session_order(session_rows(session, report.remediation_id))
+        ordered = session_order(session_keys(session, report.remediation_id))
     position = next(i for i, row in enumerate(ordered) if row.id == report.id)
     previous = ordered[position - 1] if position > 0 else None
     following = ordered[position + 1] if position + 1 < len(ordered) else None
@@ -110,18 +118,6 @@ def check_claims(
             after = read_parsed(session, after_report)
             claims = check_report(after, _text(after_report), own, vocabulary)
             replace_claims(session, after_report.id, report.remediation_id, claims)
-
-
-def track(
-    session: Session,
-    report: Report,
-    parsed: pm.ParsedReport,
-    vocabulary: Vocabulary | None = None,
-) -> None:
-    """Place a just-stored report in its remediation and check its claims (no commit)."""
-    label_scope(report, _text(report))
-    place_report(session, report)
-    check_claims(session, report, parsed, vocabulary, new=True)
 
 
 def retrack(
@@ -145,9 +141,14 @@ def store_tracked(
     vocabulary: Vocabulary | None = None,
 ) -> list[str]:
     """Add a new report with its items (see :func:`db.store.add_report`, whose notes it returns),
-    place it and check its claims; no commit."""
-    notes = add_report(session, report, parsed)
-    track(session, report, parsed, vocabulary)
+    placed in its remediation as it is inserted, and check its claims; no commit."""
+
+    def place_new(report: Report) -> None:
+        label_scope(report, _text(report))
+        place_report(session, report)
+
+    notes = add_report(session, report, parsed, before_insert=place_new)
+    check_claims(session, report, parsed, vocabulary, new=True)
     return notes
 
 
