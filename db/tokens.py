@@ -12,9 +12,10 @@ import re
 import secrets
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import run_sync
 from db.models import ApiToken, ApiTokenRead, Project
 from db.types import utcnow
 
@@ -75,16 +76,20 @@ async def create_token(
 
 async def verify_token(session: AsyncSession, presented: str) -> tuple[ApiToken, Project] | None:
     """The live token and its project for a presented token string, else None."""
+    return await run_sync(session, live_token, presented)
+
+
+def live_token(session: Session, presented: str) -> tuple[ApiToken, Project] | None:
+    """:func:`verify_token` in a synchronous session (the service's writer on SQLite, so that a
+    POST makes no statement through aiosqlite, whose every statement costs thread hops)."""
     match = _TOKEN.match(presented)
     if match is None:
         return None
     key_id, secret = match.groups()
-    row = (
-        await session.exec(
-            select(ApiToken, Project)
-            .join(Project, col(Project.id) == col(ApiToken.project_id))
-            .where(ApiToken.key_id == key_id)
-        )
+    row = session.exec(
+        select(ApiToken, Project)
+        .join(Project, col(Project.id) == col(ApiToken.project_id))
+        .where(ApiToken.key_id == key_id)
     ).first()
     if row is None:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -57,10 +57,11 @@ class Submission:
     commit: str | None = None
     remediation: str | None = None
     idempotency_key: str | None = None
+    #: of ``raw``, computed once: a submission is looked up and stored by it
+    sha256: str = field(init=False)
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sha256", hashlib.sha256(self.raw).hexdigest())
 
 
 @dataclass(frozen=True, slots=True)
