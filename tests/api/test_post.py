@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.engine import is_sqlite
 from db.models import Report
 from db.tokens import revoke_token
 from parsers import PARSER_VERSION, ParsedReport, parse_report
@@ -278,3 +281,33 @@ async def test_json_errors_list_each_field(client: Client, make_token: TokenFact
     assert response.status_code == 422
     fields = {problem["field"] for problem in response.json()["extra"]}
     assert {"markdown", "agent", "extra"} <= fields
+
+
+async def test_a_post_on_sqlite_runs_no_statement_through_the_async_driver(
+    client: Client, app: Litestar, make_token: TokenFactory, database_url: str
+) -> None:
+    """The token check and the store both run in the synchronous writer's thread on SQLite:
+    each statement through aiosqlite costs several thread hops (BENCHMARKS.md "Ingest")."""
+    if not is_sqlite(database_url):
+        pytest.skip("PostgreSQL stores through the request's asyncpg session")
+    token = await make_token("alpha")
+    async_statements: list[str] = []
+    writer_statements: list[str] = []
+
+    def note(into: list[str]) -> Callable[..., None]:
+        return lambda _conn, _cursor, statement, *_: into.append(statement)
+
+    listen_async, listen_writer = note(async_statements), note(writer_statements)
+    event.listen(app.state.engine.sync_engine, "before_cursor_execute", listen_async)
+    event.listen(app.state.writer.kw["bind"], "before_cursor_execute", listen_writer)
+    try:
+        response = await client.post(URL, content=report_markdown(1), headers=bearer(token))
+        refused = await client.post(URL, content=report_markdown(2), headers=bearer("rs_x.y"))
+    finally:
+        event.remove(app.state.engine.sync_engine, "before_cursor_execute", listen_async)
+        event.remove(app.state.writer.kw["bind"], "before_cursor_execute", listen_writer)
+    assert response.status_code == 201, response.text
+    assert refused.status_code == 401
+    assert async_statements == []
+    assert any("api_tokens" in s for s in writer_statements)
+    assert any(s.startswith("INSERT INTO reports") for s in writer_statements)
