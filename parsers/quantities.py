@@ -79,8 +79,15 @@ def quantities(text: str) -> list[Quantity]:
     """Every number in ``text`` with its operator and unit."""
     found: list[Quantity] = []
     for match in QUANTITY.finditer(text):
-        before = text[match.start() - 1] if match.start() > 0 else " "
-        if before.isalpha() or before in "_.":  # part of an identifier or version (v1.2, T047)
+        start = min(
+            match.start(group)
+            for group in ("approx", "op", "sign", "prefix", "number")
+            if match.group(group) is not None
+        )
+        # the character before the quantity itself (the match may open with the space before
+        # it): a letter, "_" or "." makes it part of an identifier or version (v1.2, T047)
+        before = text[start - 1] if start > 0 else " "
+        if before.isalpha() or before in "_.":
             continue
         unit = match.group("unit") or ("%" if match.group("prefix") else None)
         operator = OPERATORS.get(match.group("op") or "")
@@ -96,11 +103,7 @@ def quantities(text: str) -> list[Quantity]:
                 operator=operator,
                 approximate=bool(match.group("approx")),
                 signed=bool(match.group("sign")),
-                start=min(
-                    match.start(group)
-                    for group in ("approx", "op", "sign", "prefix", "number")
-                    if match.group(group) is not None
-                ),
+                start=start,
             )
         )
     return found

@@ -21,7 +21,7 @@ from parsers.extractors.coverage.scopes import (
 from parsers.fields import split_field
 from parsers.quantities import ARROW, RANGE, Quantity, percentages
 from parsers.tables import is_path, section_has
-from parsers.vocabulary import Vocabulary
+from parsers.vocabulary import NO_SPACE_SCRIPT, Phrases, Vocabulary
 
 # "14. base_client: 99%": an item CommonMark kept in its paragraph (a list may not interrupt
 # a paragraph unless it starts at 1)
@@ -59,6 +59,9 @@ def _from_field(
         return True
     if mention.baseline or quantity is None or quantity.signed:
         return True  # a baseline, or a change ("+12%"), is no measurement
+    earlier = [q for q in percentages(value) if q.start < quantity.start]
+    if _aimed_at(value, quantity, earlier[-1] if earlier else None, vocab):
+        return True  # "Coverage: JaCoCo 70% enforced", "Coverage: goal 80%"
     if is_before_label(label, vocab) or not_a_scope(label, vocab):
         return True
     if scope == "overall" and label_is_coverage:
@@ -152,6 +155,8 @@ def from_text(doc: Document, out: Collector) -> None:
                     continue  # "(+10% controller coverage)": a change, not a measurement
                 if _superseded(raw, quantity, found[index + 1 :], vocab):
                     continue  # "14% to 41%", "from 31%": an earlier value, not the measurement
+                if _aimed_at(raw, quantity, found[index - 1] if index else None, vocab):
+                    continue  # "increase coverage to 50%", "the 90% goal": not a measurement
                 window = raw[max(0, quantity.start - 25) : quantity.start + 20]
                 after = raw[quantity.start : quantity.start + 40]
                 clause = re.split(
@@ -168,6 +173,46 @@ def from_text(doc: Document, out: Collector) -> None:
 
 
 FROM_WORD = re.compile(r"(?:from|was|von|de|desde|从|から|에서)\s*$", re.IGNORECASE)
+
+
+# the words right after a percentage, up to a mark or a number ("coverage goal" in "90% coverage
+# goal."; nothing in "81% (≥80% minimum met)")
+WORDS_AFTER = re.compile(r"[\s*_`]*((?:[^\W\d_][\w'-]*[\s*_`]*){1,3})")
+# "31.2% to 55%": at most this many characters from one figure of a change to the next
+MAX_CHANGE_GAP = 16
+# what may stand between a goal word and its percentage: "required 30%", "goal: **80%**"
+BEFORE_PADDING = " \t*_`(:："
+
+
+def _aimed_at(raw: str, quantity: Quantity, previous: Quantity | None, vocab: Vocabulary) -> bool:
+    """Whether the percentage at ``quantity`` is a goal or a bound the sentence aims at
+    (``previous``: the percentage before it on the line, if any)."""
+    before = raw[max(0, quantity.start - 40) : quantity.start].lower().rstrip(BEFORE_PADDING)
+    if _ends_with(before, vocab.role("coverage", "aim_before")):
+        return True
+    # "14% to 41%", "from 31% to 55%": the end of a change, measured
+    change = previous is not None and quantity.start - previous.start <= MAX_CHANGE_GAP
+    if _ends_with(before, vocab.role("coverage", "aim_to")) and not change:
+        clause = re.split(r"[.;:!?。,]\s", before)[-1]
+        if not vocab.role("coverage", "change_done").found(clause):
+            return True
+    end = raw.find("%", quantity.start)
+    words = WORDS_AFTER.match(raw, end + 1) if end >= 0 else None
+    if words is None:
+        return False
+    aim_after = vocab.role("coverage", "aim_after")
+    return any(aim_after.exact(word) for word in re.split(r"[\s*_`]+", words.group(1)) if word)
+
+
+def _ends_with(text: str, phrases: Phrases) -> bool:
+    """``text`` ends with one of the phrases, as whole words (a phrase in a script written
+    without spaces may follow any character: "目标80%")."""
+    for phrase in phrases.phrases:
+        if text.endswith(phrase):
+            at = len(text) - len(phrase)
+            if at == 0 or not text[at - 1].isalnum() or NO_SPACE_SCRIPT.search(phrase):
+                return True
+    return False
 
 
 def _superseded(raw: str, quantity: Quantity, later: list[Quantity], vocab: Vocabulary) -> bool:
@@ -197,11 +242,43 @@ def _listed_path(doc: Document, block: Block, raw: str, out: Collector, line: in
 
 
 def _scope_in_sentence(block: Block, text: str, position: int, vocab: Vocabulary) -> str:
-    if vocab.role("coverage", "overall").found(text[position : position + 16]):
-        return "overall"  # "(55% overall)"
+    end = text.find("%", position)
+    after = WORDS_AFTER.match(text, end + 1) if end >= 0 else None
+    first = after.group(1).split()[0] if after is not None else ""
+    if first and vocab.role("coverage", "overall").exact(first):
+        return "overall"  # "(55% overall)", not "100% and overall coverage is 81%"
     for code in block.inline.codes:
         if is_path(code) and code in text[:position] and not REPORT_ARTIFACT.search(code):
             return code
     words = [w.strip("*`,;()") for w in text[:position].split()[-6:]]
     paths = [w for w in words if is_path(w) and not REPORT_ARTIFACT.search(w)]
-    return paths[-1] if paths else "overall"
+    if paths:
+        return paths[-1]
+    return _subject(text[:position], vocab) or "overall"
+
+
+# a named part of code or of a plan: "GestureDetector", "handle_timeout()", "P1"
+CODE_NAME = re.compile(
+    r"^(?:[A-Za-z_][\w.]*\(\)|[A-Z]{1,3}\d{1,2}|\w*[a-z][A-Z]\w*|[a-z]+_[a-z_]+)$"
+)
+
+
+def _subject(before: str, vocab: Vocabulary) -> str | None:
+    """The part of code a sentence gives the coverage of, named right before its verb:
+    "`handleAwaitingApprovalPhase` has 0% unit test coverage", "P1 coverage is 64%",
+    "GestureDetector which has 100% coverage" (``coverage.subject_link`` words)."""
+    clause = re.split(r"[.;:!?。,(]\s|[(]", before)[-1]
+    words = [w.strip("*`'\"") for w in clause.split()]
+    links = vocab.role("coverage", "subject_link")
+    coverage_word = vocab.role("coverage", "word")
+    filler = vocab.role("coverage", "filler")
+    linked = False
+    while words and (
+        links.exact(words[-1]) or coverage_word.exact(words[-1]) or filler.exact(words[-1])
+    ):
+        linked = linked or links.exact(words[-1])
+        words.pop()
+    if not linked or not words:
+        return None
+    name = words[-1]
+    return name if CODE_NAME.match(name) and not is_path(name) else None
