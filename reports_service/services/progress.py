@@ -120,6 +120,19 @@ def check_claims(
             replace_claims(session, after_report.id, report.remediation_id, claims)
 
 
+def track(
+    session: Session,
+    report: Report,
+    parsed: pm.ParsedReport,
+    vocabulary: Vocabulary | None = None,
+) -> None:
+    """Place a report stored without its remediation and check its claims (no commit);
+    :func:`store_tracked` places a new report as it inserts it instead."""
+    label_scope(report, _text(report))
+    place_report(session, report)
+    check_claims(session, report, parsed, vocabulary, new=True)
+
+
 def retrack(
     session: Session,
     report: Report,
