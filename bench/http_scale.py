@@ -125,6 +125,13 @@ async def post_missing(
                 print(f"  {skip + sent} stored, {sent / elapsed:.1f} reports/s", flush=True)
 
     async with httpx.AsyncClient(timeout=600, limits=httpx.Limits(max_connections=clients)) as c:
+        for _ in range(300):  # with --workers, the supervisor says it runs before they listen
+            try:
+                if (await c.get(f"{base}/health")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
         await asyncio.gather(feed(), *(worker(c) for _ in range(clients)))
     elapsed = time.perf_counter() - start
     if sent:
