@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             static_router(),
         ],
         template_config=template_config(),
-        state=State({"dashboard_cache": SnapshotCache(max_age=settings.dashboard_max_age)}),
+        state=State({"dashboard_cache": SnapshotCache()}),
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
             "db_session": Provide(provide_db_session, use_cache=False),

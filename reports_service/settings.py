@@ -24,12 +24,6 @@ class Settings(DatabaseSettings):
     auto_migrate: bool = Field(
         default=True, description="`serve` upgrades the database schema before it starts"
     )
-    dashboard_max_age: float = Field(
-        default=60.0,
-        ge=0,
-        description="seconds the dashboard may show a summary before re-reading it; new reports "
-        "show at once",
-    )
     debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in 500s)")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="the least severe log records written"
