@@ -12,7 +12,7 @@ the raw markdown).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -132,6 +132,18 @@ async def project_rows(session: AsyncSession) -> list[ProjectRow]:
     return [ProjectRow(id, name, _aware(created), revision) for id, name, created, revision in rows]
 
 
+#: rows fetched at a time from a long result: the event loop serves other requests between
+#: fetches instead of waiting for the whole history to be converted
+PARTITION = 2000
+
+
+async def _streamed(session: AsyncSession, statement: Any) -> AsyncIterator[Any]:
+    result = await session.stream(statement)
+    async for partition in result.partitions(PARTITION):
+        for row in partition:
+            yield row
+
+
 @dataclass(frozen=True, slots=True)
 class Which:
     """Which reports a read covers: those with an id above ``after``, those in ``ids``, and
@@ -180,8 +192,7 @@ async def report_rows(session: AsyncSession, which: Which) -> list[ReportRow]:
         .where(which.where(col(Report.id)))
         .order_by(col(Report.id))
     )
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return [ReportRow(*row) for row in rows]
+    return [ReportRow(*row) async for row in _streamed(session, statement)]
 
 
 async def gate_tallies(session: AsyncSession, which: Which) -> dict[int, GateTally]:
@@ -192,8 +203,10 @@ async def gate_tallies(session: AsyncSession, which: Which) -> dict[int, GateTal
     if which.needs_reports:
         statement = statement.join(Report, col(Report.id) == col(Gate.report_id))
     statement = statement.where(which.where(col(Gate.report_id))).group_by(col(Gate.report_id))
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return {report_id: GateTally(int(t), int(p), int(f)) for report_id, t, p, f in rows}
+    return {
+        report_id: GateTally(int(t), int(p), int(f))
+        async for report_id, t, p, f in _streamed(session, statement)
+    }
 
 
 async def blocker_mentions(session: AsyncSession, which: Which) -> list[BlockerMention]:
@@ -211,8 +224,7 @@ async def blocker_mentions(session: AsyncSession, which: Which) -> list[BlockerM
     statement = statement.where(which.where(col(Blocker.report_id))).order_by(
         col(Blocker.report_id), col(Blocker.position)
     )
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return [BlockerMention(*row) for row in rows]
+    return [BlockerMention(*row) async for row in _streamed(session, statement)]
 
 
 async def failing_gate_counts(

@@ -28,7 +28,7 @@ import logging
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -264,6 +264,22 @@ class _Added:
     mentions: list[BlockerMention] = field(default_factory=list)
 
 
+#: reports applied at a time when a project is read whole
+CHUNK = 2000
+
+
+def _chunks(batch: _Batch) -> Iterator[_Batch]:
+    """The batch in parts of :data:`CHUNK` reports (and their mentions), in id order."""
+    start = 0
+    for first in range(0, len(batch.rows), CHUNK):
+        rows = batch.rows[first : first + CHUNK]
+        end = start
+        while end < len(batch.mentions) and batch.mentions[end].report_id <= rows[-1].id:
+            end += 1
+        yield _Batch(rows=rows, tallies=batch.tallies, mentions=batch.mentions[start:end])
+        start = end
+
+
 def _split(batch: _Batch, skip_projects: set[int]) -> dict[int, _Added]:
     """The batch's rows and mentions per project, without those of ``skip_projects`` (read
     whole on their own)."""
@@ -312,26 +328,37 @@ async def build_snapshot(
             and (state.projects[row.id].revision != row.revision or old[row.id].name != row.name)
         }
         again = await _read(session, Which(projects=rebuild)) if rebuild else None
-    added = _split(batch, rebuild)
-    reread = _split(again, set()) if again is not None else {}
     fresh = {row.id for row in rows if row.id not in state.projects}
-    counted = None if full else {*added, *rebuild, *fresh}
+    touched = {row.project_id for row in batch.rows if row.project_id not in rebuild}
+    counted = None if full else touched | rebuild | fresh
     failing = await failing_gate_counts(session, counted) if counted != set() else {}
 
-    # nothing below awaits: the state is updated and the views made in one step
-    projects = []
-    for row in rows:
-        if row.id in rebuild or row.id in fresh:
-            project = state.projects[row.id] = _ProjectState(revision=row.revision)
-            source = again if row.id in rebuild and again is not None else batch
-            changes = (reread if source is again else added).get(row.id) or _Added()
-            view = _extend(None, project, row, changes, source.tallies, failing)
-        elif row.id in added:
-            project = state.projects[row.id]
-            view = _extend(old[row.id], project, row, added[row.id], batch.tallies, failing)
-        else:
-            view = old[row.id]
-        projects.append(view)
+    # The state is private to this build (``base`` is spent), so it may be updated a chunk of
+    # reports at a time, letting other requests run in between: a project read whole (every
+    # project at the first snapshot) is made up as a series of extensions, in id order.
+    by_id = {row.id: row for row in rows}
+    for project_id in fresh | rebuild:
+        state.projects[project_id] = _ProjectState(revision=by_id[project_id].revision)
+    views = {view.id: view for view in old.values() if view.id not in rebuild}
+    for read, skip in ((again, set[int]()), (batch, rebuild)):
+        if read is None:
+            continue
+        for chunk in _chunks(read):
+            for project_id, changes in _split(chunk, skip).items():
+                views[project_id] = _extend(
+                    views.get(project_id),
+                    state.projects[project_id],
+                    by_id[project_id],
+                    changes,
+                    read.tallies,
+                    failing,
+                )
+            await asyncio.sleep(0)
+    empty = _Added()
+    projects = [
+        views.get(row.id) or _extend(None, state.projects[row.id], row, empty, {}, failing)
+        for row in rows
+    ]
     for batch_read in (batch, again):
         if batch_read is not None and batch_read.rows:
             state.known.update(row.id for row in batch_read.rows)
