@@ -31,6 +31,7 @@ from db.models import Gate, Project, Remediation, Report
 from db.remediations import merge, rename
 from db.store import add_report, replace_parse
 from db.tokens import get_or_create_project
+from reports_service.dashboard import snapshot as snapshot_module
 from reports_service.dashboard.snapshot import OpenBlocker, Snapshot, SnapshotCache, build_snapshot
 from reports_service.dashboard.workstreams import Workstream, session_order, workstream_name
 from tests.api.test_reads import stored, with_items
@@ -257,12 +258,15 @@ async def commit_late(
         await session.commit()
 
 
+@pytest.mark.parametrize("chunk", [snapshot_module.CHUNK, 2])
 async def test_a_snapshot_kept_up_to_date_shows_what_one_read_whole_shows(
-    sessions: Sessions,
+    sessions: Sessions, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reports posted one step at a time: blockers opened, resolved and reopened; sessions out of
     arrival order; reports committed late below the newest id (one of them the first of its
-    workstream, which renames it); a new project; a project renamed."""
+    workstream, which renames it); a new project; a project renamed. (With parts of 2 reports,
+    the snapshots read whole are made up of many extensions too.)"""
+    monkeypatch.setattr(snapshot_module, "CHUNK", chunk)
     follow = Follower(sessions)
     early = await reserve(sessions, "alpha")  # will commit late, as the first of "R1"
     a1 = await stored(sessions, "alpha", parsed({"Coverage": "fail", "Lint": "pass"},
