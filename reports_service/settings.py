@@ -24,6 +24,11 @@ class Settings(DatabaseSettings):
     auto_migrate: bool = Field(
         default=True, description="`serve` upgrades the database schema before it starts"
     )
+    dashboard_warm: bool = Field(
+        default=True,
+        description="build the dashboard's summary when the server starts (in the background), "
+        "so that the first page view does not wait for it",
+    )
     debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in 500s)")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="the least severe log records written"

@@ -233,6 +233,23 @@ async def test_a_reparse_shows_on_the_pages(
     assert figures(row(await page(client, "/"), "data-project", "alpha"))["failing-gates"] == "0"
 
 
+async def test_the_first_snapshot_is_built_at_startup(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await stored(sessions, "alpha", with_items(gates=[FAIL]), b"1")
+    app = create_app(settings)
+    cache: SnapshotCache = app.state.dashboard_cache
+    async with AsyncTestClient(app) as started:
+
+        async def warmed() -> None:
+            await app.state.dashboard_warming  # started by the app, in the background
+
+        started.blocking_portal.call(warmed)  # the app's own event loop
+        assert (cache.builds, cache.full_builds) == (1, 1)
+        assert figures(row(await page(started, "/"), "data-project", "alpha"))["reports"] == "1"
+        assert cache.builds == 1  # the page view found it built
+
+
 async def test_the_stylesheet_is_served_by_the_app(client: Client) -> None:
     response = await client.get("/static/dashboard.css")
     assert response.status_code == 200
