@@ -483,7 +483,7 @@ class SnapshotCache:
                 if snapshot.full:
                     self.full_builds += 1
                     logger.info(
-                        "dashboard snapshot read whole: %d reports in %.2f s",
+                        "dashboard snapshot read whole: %d reports in %.3f s",
                         sum(len(view.reports) for view in snapshot.projects),
                         time.perf_counter() - started,
                     )
