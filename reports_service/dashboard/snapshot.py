@@ -311,16 +311,18 @@ async def build_snapshot(
     full = state is None
     if state is None:
         state = _State()
-    rows = await project_rows(session)
     old = {view.id: view for view in base.projects} if base is not None and not full else {}
     if full:
         batch = await _read(session, Which(after=0))
-        again: _Batch | None = None
-        rebuild: set[int] = set()
     else:
         below = await report_ids_between(session, max(state.newest - LATE_WINDOW, 0), state.newest)
         late = [report_id for report_id in below if report_id not in state.known]
         batch = await _read(session, Which(after=state.newest, ids=late))
+    # after the reports: every report read has its project here (projects are never deleted)
+    rows = await project_rows(session)
+    again: _Batch | None = None
+    rebuild: set[int] = set()
+    if not full:
         rebuild = {
             row.id
             for row in rows

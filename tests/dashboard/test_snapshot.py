@@ -454,3 +454,23 @@ async def test_the_stamp_moves_with_a_report_committed_late(sessions: Sessions) 
     async with sessions() as session:
         after = await data_stamp(session)
     assert (after.reports, after.recent) == (before.reports, before.recent + 1)
+
+
+async def test_a_project_created_while_the_snapshot_reads_is_not_lost(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report of a new project committed just before the snapshot reads the new reports: its
+    project is read after them, so the report is placed, not dropped or fatal."""
+    await stored(sessions, "alpha", report(1), b"1")
+    first = await snapshot(sessions)
+    real = snapshot_module.report_rows
+
+    async def racing(session: AsyncSession, which: Which) -> list[ReportRow]:
+        await stored(sessions, "newcomer", report(2, blockers=("CI red",)), b"2")
+        return await real(session, which)
+
+    monkeypatch.setattr(snapshot_module, "report_rows", racing)
+    extended = await snapshot(sessions, first)
+    monkeypatch.setattr(snapshot_module, "report_rows", real)
+    assert [r.id for r in extended.by_name["newcomer"].reports] != []
+    assert summary(extended) == summary(await snapshot(sessions)) == await reference(sessions)
