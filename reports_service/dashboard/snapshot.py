@@ -23,14 +23,16 @@ import asyncio
 import bisect
 import dataclasses
 import datetime as dt
+import functools
 import heapq
 import logging
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import anyio.to_thread
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -246,13 +248,17 @@ async def _read(session: AsyncSession, which: Which) -> _Batch:
     rows = await report_rows(session, which)
     tallies = await gate_tallies(session, which)
     mentions = await blocker_mentions(session, which)
-    # on a database read statement by statement, items of a report committed between these
-    # reads can show without its header: they are left for the read that sees the report
-    ids = {row.id for row in rows}
+    return _Batch(rows=rows, tallies=tallies, mentions=mentions)
+
+
+def _consistent(batch: _Batch) -> _Batch:
+    """On a database read statement by statement, items of a report committed between the
+    reads of a batch can show without its header: they are left for the read that sees it."""
+    ids = {row.id for row in batch.rows}
     return _Batch(
-        rows=rows,
-        tallies={report_id: t for report_id, t in tallies.items() if report_id in ids},
-        mentions=[m for m in mentions if m.report_id in ids],
+        rows=batch.rows,
+        tallies={report_id: t for report_id, t in batch.tallies.items() if report_id in ids},
+        mentions=[m for m in batch.mentions if m.report_id in ids],
     )
 
 
@@ -264,20 +270,9 @@ class _Added:
     mentions: list[BlockerMention] = field(default_factory=list)
 
 
-#: reports applied at a time when a project is read whole
-CHUNK = 2000
-
-
-def _chunks(batch: _Batch) -> Iterator[_Batch]:
-    """The batch in parts of :data:`CHUNK` reports (and their mentions), in id order."""
-    start = 0
-    for first in range(0, len(batch.rows), CHUNK):
-        rows = batch.rows[first : first + CHUNK]
-        end = start
-        while end < len(batch.mentions) and batch.mentions[end].report_id <= rows[-1].id:
-            end += 1
-        yield _Batch(rows=rows, tallies=batch.tallies, mentions=batch.mentions[start:end])
-        start = end
+#: a build applying more reports than this (a project read whole: every project at the first
+#: snapshot) computes in a worker thread, so that the event loop answers other requests meanwhile
+THREAD_ABOVE = 2000
 
 
 def _split(batch: _Batch, skip_projects: set[int]) -> dict[int, _Added]:
@@ -335,36 +330,10 @@ async def build_snapshot(
     counted = None if full else touched | rebuild | fresh
     failing = await failing_gate_counts(session, counted) if counted != set() else {}
 
-    # The state is private to this build (``base`` is spent), so it may be updated a chunk of
-    # reports at a time, letting other requests run in between: a project read whole (every
-    # project at the first snapshot) is made up as a series of extensions, in id order.
-    by_id = {row.id: row for row in rows}
-    for project_id in fresh | rebuild:
-        state.projects[project_id] = _ProjectState(revision=by_id[project_id].revision)
-    views = {view.id: view for view in old.values() if view.id not in rebuild}
-    for read, skip in ((again, set[int]()), (batch, rebuild)):
-        if read is None:
-            continue
-        for chunk in _chunks(read):
-            for project_id, changes in _split(chunk, skip).items():
-                views[project_id] = _extend(
-                    views.get(project_id),
-                    state.projects[project_id],
-                    by_id[project_id],
-                    changes,
-                    read.tallies,
-                    failing,
-                )
-            await asyncio.sleep(0)
-    empty = _Added()
-    projects = [
-        views.get(row.id) or _extend(None, state.projects[row.id], row, empty, {}, failing)
-        for row in rows
-    ]
-    for batch_read in (batch, again):
-        if batch_read is not None and batch_read.rows:
-            state.known.update(row.id for row in batch_read.rows)
-            state.newest = max(state.newest, batch_read.rows[-1].id)
+    apply = functools.partial(_apply, state, old, rows, rebuild, batch, again, failing)
+    size = len(batch.rows) + (len(again.rows) if again is not None else 0)
+    # the state is private to this build (``base`` is spent): no one else reads it meanwhile
+    projects = await anyio.to_thread.run_sync(apply) if size > THREAD_ABOVE else apply()
     every = list(heapq.merge(*(view.open_blockers for view in projects), key=_oldest_first))
     return Snapshot(
         stamp=stamp,
@@ -374,6 +343,45 @@ async def build_snapshot(
         full=full,
         _state=state,
     )
+
+
+def _apply(
+    state: _State,
+    old: dict[int, ProjectView],
+    rows: list[ProjectRow],
+    rebuild: set[int],
+    batch: _Batch,
+    again: _Batch | None,
+    failing: dict[int, int],
+) -> list[ProjectView]:
+    """The views (by name) with what was read: projects new to ``state`` or in ``rebuild``
+    (read whole in ``again``) are made from their reports alone, the others extended."""
+    by_id = {row.id: row for row in rows}
+    for row in rows:
+        if row.id in rebuild or row.id not in state.projects:
+            state.projects[row.id] = _ProjectState(revision=row.revision)
+    views = {view.id: view for view in old.values() if view.id not in rebuild}
+    for read, skip in ((again, set[int]()), (batch, rebuild)):
+        if read is None:
+            continue
+        read = _consistent(read)
+        for project_id, changes in _split(read, skip).items():
+            views[project_id] = _extend(
+                views.get(project_id),
+                state.projects[project_id],
+                by_id[project_id],
+                changes,
+                read.tallies,
+                failing,
+            )
+        if read.rows:
+            state.known.update(row.id for row in read.rows)
+            state.newest = max(state.newest, read.rows[-1].id)
+    empty = _Added()
+    return [
+        views.get(row.id) or _extend(None, state.projects[row.id], row, empty, {}, failing)
+        for row in rows
+    ]
 
 
 def _extend(

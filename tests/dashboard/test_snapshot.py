@@ -258,15 +258,15 @@ async def commit_late(
         await session.commit()
 
 
-@pytest.mark.parametrize("chunk", [snapshot_module.CHUNK, 2])
+@pytest.mark.parametrize("thread_above", [snapshot_module.THREAD_ABOVE, 0])
 async def test_a_snapshot_kept_up_to_date_shows_what_one_read_whole_shows(
-    sessions: Sessions, chunk: int, monkeypatch: pytest.MonkeyPatch
+    sessions: Sessions, thread_above: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reports posted one step at a time: blockers opened, resolved and reopened; sessions out of
     arrival order; reports committed late below the newest id (one of them the first of its
-    workstream, which renames it); a new project; a project renamed. (With parts of 2 reports,
-    the snapshots read whole are made up of many extensions too.)"""
-    monkeypatch.setattr(snapshot_module, "CHUNK", chunk)
+    workstream, which renames it); a new project; a project renamed. (With 0, every build
+    computes in a worker thread, as large ones do.)"""
+    monkeypatch.setattr(snapshot_module, "THREAD_ABOVE", thread_above)
     follow = Follower(sessions)
     early = await reserve(sessions, "alpha")  # will commit late, as the first of "R1"
     a1 = await stored(sessions, "alpha", parsed({"Coverage": "fail", "Lint": "pass"},
