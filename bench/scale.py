@@ -10,7 +10,7 @@ database that already holds SIZE reports is measured as it is (fill once, measur
 Then, database by database, the dashboard's start: a server without the background warm-up
 (``REPORTS_DASHBOARD_WARM=false``) and the time of its first gate-board view (it reads every
 report); a server with it, the warm-up's own time (from its log line) and the slowest
-``/health`` answer while it runs.
+``/health`` answer while it runs (asked every 0.1 s).
 
 Then a uvicorn process per database; every endpoint is asked ``--rounds`` times over loopback
 HTTP after one untimed request (its time is printed as "first"); all servers are asked in turn,
@@ -107,13 +107,15 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def endpoints(client: httpx.Client) -> dict[str, str]:
+def endpoints(client: httpx.Client, tracked: bool) -> dict[str, str]:
+    """The endpoints measured; the remediation API only for a fill with --track (the reports a
+    run of --changes posts are tracked, but they are no remediation of the fill's size)."""
     reports = client.get("/api/projects/bench-0/reports", params={"limit": 1}).json()
     newest = reports["items"][0]["id"]
     remediations = client.get("/api/projects/bench-0/remediations", params={"limit": 1}).json()
-    tracked = {}
-    if remediations["items"]:  # filled with --track
-        tracked["remediation (API)"] = f"/api/remediations/{remediations['items'][0]['id']}"
+    tracking = {}
+    if tracked:
+        tracking["remediation (API)"] = f"/api/remediations/{remediations['items'][0]['id']}"
     return {
         "open blockers (API, all projects)": "/api/blockers?status=open&limit=100",
         "project open blockers (API)": "/api/projects/bench-0/blockers?status=open",
@@ -121,7 +123,7 @@ def endpoints(client: httpx.Client) -> dict[str, str]:
         "latest coverage (API)": "/api/projects/bench-0/coverage",
         "report list (API)": "/api/projects/bench-0/reports?limit=50",
         "report with items (API)": f"/api/projects/bench-0/reports/{newest}",
-        **tracked,
+        **tracking,
         "project gate board (page)": "/projects/bench-0",
         "remediation (page)": f"/projects/bench-0/workstreams/{newest}",
         "report (page)": f"/projects/bench-0/reports/{newest}",
@@ -130,12 +132,12 @@ def endpoints(client: httpx.Client) -> dict[str, str]:
 
 
 def measure(
-    urls: dict[Target, str], rounds: int
+    urls: dict[Target, str], rounds: int, tracked: bool
 ) -> dict[Target, dict[str, tuple[float, float, float]]]:
     """Round by round, each endpoint on each database in turn. (first, p50, p95) in ms."""
     clients = {target: httpx.Client(base_url=url, timeout=600) for target, url in urls.items()}
     try:
-        paths = {target: endpoints(client) for target, client in clients.items()}
+        paths = {target: endpoints(client, tracked) for target, client in clients.items()}
         names = list(next(iter(paths.values())))
         first: dict[Target, dict[str, float]] = {target: {} for target in urls}
         times: dict[Target, dict[str, list[float]]] = {t: {n: [] for n in names} for t in urls}
@@ -167,6 +169,8 @@ def measure(
 
 
 BOARD = "/projects/bench-0"
+#: seconds between two /health probes while the warm-up runs
+HEALTH_EVERY = 0.1
 #: the line the server logs when its warm-up has read every report
 WARMED = re.compile(r"read whole: (\d+) reports in ([\d.]+) s")
 
@@ -195,6 +199,7 @@ def startup(url: str, folder: Path, name: str) -> dict[str, float]:
         health = []
         while (match := WARMED.search(warm.read_text())) is None:
             health.append(timed_ms(client, "/health"))
+            time.sleep(HEALTH_EVERY)  # a probe, not a load on the warm-up
         found["warm-up (background)"] = float(match.group(2)) * 1000
         found["slowest /health during it"] = max(health, default=0.0)
         found["first view after it"] = timed_ms(client, BOARD)
@@ -309,7 +314,9 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="admin URL of PostgreSQL")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the databases; SQLite here")
     parser.add_argument("--jobs", type=int, help="parser processes for the fill")
-    parser.add_argument("--track", action="store_true", help="fill with progress tracking too")
+    parser.add_argument(
+        "--track", action="store_true", help="fill with progress tracking (and measure its API)"
+    )
     parser.add_argument("--fill-only", action="store_true", help="fill (with --keep), no servers")
     parser.add_argument("--changes", type=int, default=10, help="POSTs, each then a first view")
     parser.add_argument("--reparses", type=int, default=3, help="re-parses, each then a view")
@@ -351,7 +358,9 @@ def main() -> None:
             log = folder / f"server-{backend}-{size}.log"
             servers[backend, size] = stack.enter_context(running_server(url, log))
         started = {target: rss_kib(server.process.pid) for target, server in servers.items()}
-        table = measure({target: server.url for target, server in servers.items()}, args.rounds)
+        table = measure(
+            {target: server.url for target, server in servers.items()}, args.rounds, args.track
+        )
         for target, server in servers.items():
             after = rss_kib(server.process.pid)
             print(
