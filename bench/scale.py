@@ -107,11 +107,12 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def endpoints(client: httpx.Client, tracked: bool) -> dict[str, str]:
-    """The endpoints measured; the remediation API only for a fill with --track (the reports a
-    run of --changes posts are tracked, but they are no remediation of the fill's size)."""
-    reports = client.get("/api/projects/bench-0/reports", params={"limit": 1}).json()
-    newest = reports["items"][0]["id"]
+def endpoints(client: httpx.Client, size: int, tracked: bool) -> dict[str, str]:
+    """The endpoints measured, on bench-0's newest report of the fill (ids 1 to SIZE; those a
+    run of --changes posts come after); the remediation API only for a fill with --track (the
+    posted reports are tracked, but they make no remediation of the fill's size)."""
+    reports = client.get("/api/projects/bench-0/reports", params={"limit": 500}).json()
+    newest = next(item["id"] for item in reports["items"] if item["id"] <= size)
     remediations = client.get("/api/projects/bench-0/remediations", params={"limit": 1}).json()
     tracking = {}
     if tracked:
@@ -137,7 +138,9 @@ def measure(
     """Round by round, each endpoint on each database in turn. (first, p50, p95) in ms."""
     clients = {target: httpx.Client(base_url=url, timeout=600) for target, url in urls.items()}
     try:
-        paths = {target: endpoints(client, tracked) for target, client in clients.items()}
+        paths = {
+            target: endpoints(client, target[1], tracked) for target, client in clients.items()
+        }
         names = list(next(iter(paths.values())))
         first: dict[Target, dict[str, float]] = {target: {} for target in urls}
         times: dict[Target, dict[str, list[float]]] = {t: {n: [] for n in names} for t in urls}
