@@ -13,8 +13,9 @@ queries, linear in the data). After that, when :func:`db.dashboard.data_stamp` m
   :func:`db.dashboard.revise_project`) or whose name changed is read again whole, on its own.
 
 So a page view after a new report costs that report's rows and the workstream and blocker keys
-it touches, whatever the size of the history; only the first snapshot of the process reads
-everything, and :meth:`SnapshotCache.warm` builds it at startup, before the first page view.
+it touches (plus copying the project's lists of reports and workstreams, pointers only), not a
+pass over the history; only the first snapshot of the process reads everything, and
+:meth:`SnapshotCache.warm` builds it at startup, before the first page view.
 """
 
 from __future__ import annotations
