@@ -481,11 +481,13 @@ class SnapshotCache:
         self._lock = asyncio.Lock()
 
     async def get(self, session: AsyncSession) -> Snapshot:
-        snapshot = self._snapshot
-        if snapshot is not None and snapshot.stamp == await data_stamp(session):
-            return snapshot
+        stamp = await data_stamp(session)
+        seen = self._snapshot
+        if seen is not None and seen.stamp == stamp:
+            return seen
         async with self._lock:  # concurrent views build it once
-            stamp = await data_stamp(session)  # another view may have built it meanwhile
+            if self._snapshot is not seen:  # another view built one meanwhile
+                stamp = await data_stamp(session)
             snapshot = self._snapshot
             if snapshot is None or snapshot.stamp != stamp:
                 started = time.perf_counter()
