@@ -14,7 +14,7 @@ size to the first.
 
 Pages are measured in the steady state: the summary snapshot is built and the data unchanged.
 "home after a post" is the first home page view after a new report arrived, which extends the
-snapshot with it (recomputing that report's project) and is reported separately.
+snapshot with it (the workstream and blocker keys the report touches) and is reported separately.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def timed_ms(client: httpx.Client, path: str) -> float:
 
 
 def after_post_ms(client: httpx.Client, token: str) -> float:
-    """The home page right after a new report arrived (the snapshot is rebuilt)."""
+    """The home page right after a new report arrived (the snapshot is extended with it)."""
     client.post(
         "/api/projects/bench-1/reports",
         content=f"# Fresh report {time.time_ns()}\n".encode(),

@@ -1,16 +1,20 @@
 """Reads for the dashboard: whole-project summaries as plain rows, and a cheap change stamp.
 
 The dashboard shows aggregates over every report (open blockers, failing gates, gate trends per
-workstream), which no index answers in constant time. It reads them with the few queries below
-and keeps the result until :func:`data_stamp` changes; these return plain dataclasses, not table
-rows, and select only the columns they need (never the raw markdown).
+workstream), which no index answers in constant time. It reads them once with the few queries
+below, keeps the result, and when :func:`data_stamp` changes reads only what is new: the reports
+above the newest it has, the few committed late below it, and every report of a project whose
+``revision`` moved (a re-parse, a remediation renamed or merged: :func:`revise_project`). The
+queries return plain dataclasses, not table rows, and select only the columns they need (never
+the raw markdown).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import func
@@ -22,15 +26,16 @@ from db.models import (
     CoverageFigure,
     Finding,
     Gate,
+    LatestMention,
     Project,
     Remediation,
     Report,
-    Section,
     TestRun,
 )
 
-#: tables whose newest id changes whenever a report is stored or re-parsed
-STAMP_TABLES: tuple[Any, ...] = (Project, Report, Gate, Blocker, CoverageFigure, TestRun, Section)
+#: how far below the newest report id a report committed late is still looked for: concurrent
+#: writers on PostgreSQL can commit out of id order (a snapshot may see id 3 before id 2 exists)
+LATE_WINDOW = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,7 @@ class ProjectRow:
     id: int
     name: str
     created_at: dt.datetime
+    revision: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +83,41 @@ class BlockerMention:
     line: int | None
 
 
-async def data_stamp(session: AsyncSession) -> tuple[int, ...]:
-    """The newest id of each table the dashboard reads: a change means the data changed.
+class Stamp(NamedTuple):
+    """What :func:`data_stamp` reads: any change of the data the dashboard shows changes it."""
 
-    New reports and re-parses (which delete and re-insert items) raise at least one of these;
-    each is an index lookup, so the check costs the same at any size.
-    """
-    columns = [
-        sa.select(func.coalesce(func.max(table.id), 0)).scalar_subquery() for table in STAMP_TABLES
-    ]
-    row = (await session.exec(sa.select(*columns))).one()  # type: ignore[call-overload]
-    return tuple(int(value) for value in row)
+    projects: int  #: newest project id (projects are never deleted)
+    revisions: int  #: sum of the projects' revisions: moves with every re-parse, rename, merge
+    reports: int  #: newest report id
+    recent: int  #: reports within LATE_WINDOW of the newest: moves when one commits late
+
+
+async def data_stamp(session: AsyncSession) -> Stamp:
+    """A few index reads, the same at any size: a new project or report, a report committed late
+    below the newest id, and a change to stored reports (:func:`revise_project`) each move it."""
+    newest = sa.select(func.coalesce(func.max(Report.id), 0)).scalar_subquery()
+    statement = sa.select(
+        sa.select(func.coalesce(func.max(Project.id), 0)).scalar_subquery(),
+        sa.select(func.coalesce(func.sum(Project.revision), 0)).scalar_subquery(),
+        newest,
+        sa.select(func.count())
+        .select_from(Report)
+        .where(col(Report.id) > newest - LATE_WINDOW)
+        .scalar_subquery(),
+    )
+    row = (await session.exec(statement)).one()  # type: ignore[call-overload]
+    return Stamp(*(int(value) for value in row))
+
+
+def revise_project(project_id: int) -> sa.Update:
+    """The statement that raises a project's ``revision``: run it in the transaction of any
+    change to the project's stored reports other than a new one, so that :func:`data_stamp`
+    moves and the dashboard reads that project again."""
+    return (
+        sa.update(Project)
+        .where(col(Project.id) == project_id)
+        .values(revision=col(Project.revision) + 1)
+    )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -95,13 +125,52 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 async def project_rows(session: AsyncSession) -> list[ProjectRow]:
-    statement = sa.select(col(Project.id), col(Project.name), col(Project.created_at))
+    statement = sa.select(
+        col(Project.id), col(Project.name), col(Project.created_at), col(Project.revision)
+    )
     rows = await session.exec(statement.order_by(col(Project.name)))  # type: ignore[call-overload]
-    return [ProjectRow(id, name, _aware(created)) for id, name, created in rows]
+    return [ProjectRow(id, name, _aware(created), revision) for id, name, created, revision in rows]
 
 
-async def report_rows(session: AsyncSession, after: int = 0) -> list[ReportRow]:
-    """The header of every report with an id above ``after``, oldest first (arrival order)."""
+#: rows fetched at a time from a long result: the event loop serves other requests between
+#: fetches instead of waiting for the whole history to be converted
+PARTITION = 2000
+
+
+async def _streamed(session: AsyncSession, statement: Any) -> AsyncIterator[Any]:
+    result = await session.stream(statement)
+    async for partition in result.partitions(PARTITION):
+        for row in partition:
+            yield row
+
+
+@dataclass(frozen=True, slots=True)
+class Which:
+    """Which reports a read covers: those with an id above ``after``, those in ``ids``, and
+    every report of the projects in ``projects``."""
+
+    after: int | None = None
+    ids: Collection[int] = ()
+    projects: Collection[int] = ()
+
+    def where(self, report_id: Any) -> sa.ColumnElement[bool]:
+        conditions: list[sa.ColumnElement[bool]] = []
+        if self.after is not None:
+            conditions.append(report_id > self.after)
+        if self.ids:
+            conditions.append(report_id.in_(sorted(self.ids)))
+        if self.projects:
+            conditions.append(col(Report.project_id).in_(sorted(self.projects)))
+        return sa.or_(*conditions) if conditions else sa.false()
+
+    @property
+    def needs_reports(self) -> bool:
+        """Whether the condition reads ``reports.project_id`` (items must join reports)."""
+        return bool(self.projects)
+
+
+async def report_rows(session: AsyncSession, which: Which) -> list[ReportRow]:
+    """The header of each report ``which`` covers, oldest first (arrival order)."""
     statement = (
         sa.select(
             col(Report.id),
@@ -120,91 +189,63 @@ async def report_rows(session: AsyncSession, after: int = 0) -> list[ReportRow]:
             col(Remediation.name),
         )
         .outerjoin(Remediation, col(Remediation.id) == col(Report.remediation_id))
-        .where(col(Report.id) > after)
+        .where(which.where(col(Report.id)))
         .order_by(col(Report.id))
     )
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return [ReportRow(*row) for row in rows]
+    return [ReportRow(*row) async for row in _streamed(session, statement)]
 
 
-async def gate_tallies(session: AsyncSession, after: int = 0) -> dict[int, GateTally]:
-    """Per report (id above ``after``) with gates: how many, how many pass, how many fail."""
+async def gate_tallies(session: AsyncSession, which: Which) -> dict[int, GateTally]:
+    """Per report ``which`` covers that has gates: how many, how many pass, how many fail."""
     passing = func.sum(sa.case((col(Gate.status) == "pass", 1), else_=0))
     failing = func.sum(sa.case((col(Gate.status) == "fail", 1), else_=0))
-    statement = (
-        sa.select(col(Gate.report_id), func.count(), passing, failing)
-        .where(col(Gate.report_id) > after)
-        .group_by(col(Gate.report_id))
-    )
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return {report_id: GateTally(int(t), int(p), int(f)) for report_id, t, p, f in rows}
+    statement = sa.select(col(Gate.report_id), func.count(), passing, failing)
+    if which.needs_reports:
+        statement = statement.join(Report, col(Report.id) == col(Gate.report_id))
+    statement = statement.where(which.where(col(Gate.report_id))).group_by(col(Gate.report_id))
+    return {
+        report_id: GateTally(int(t), int(p), int(f))
+        async for report_id, t, p, f in _streamed(session, statement)
+    }
 
 
-async def blocker_mentions(session: AsyncSession, after: int = 0) -> list[BlockerMention]:
-    """Blocker mentions of reports with an id above ``after``, in arrival and report order."""
-    statement = (
-        sa.select(
-            col(Blocker.report_id),
-            col(Blocker.key),
-            col(Blocker.text),
-            col(Blocker.resolved),
-            col(Blocker.severity),
-            col(Blocker.line),
-        )
-        .where(col(Blocker.report_id) > after)
-        .order_by(col(Blocker.report_id), col(Blocker.position))
+async def blocker_mentions(session: AsyncSession, which: Which) -> list[BlockerMention]:
+    """Blocker mentions of the reports ``which`` covers, in arrival and report order."""
+    statement = sa.select(
+        col(Blocker.report_id),
+        col(Blocker.key),
+        col(Blocker.text),
+        col(Blocker.resolved),
+        col(Blocker.severity),
+        col(Blocker.line),
     )
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return [BlockerMention(*row) for row in rows]
+    if which.needs_reports:
+        statement = statement.join(Report, col(Report.id) == col(Blocker.report_id))
+    statement = statement.where(which.where(col(Blocker.report_id))).order_by(
+        col(Blocker.report_id), col(Blocker.position)
+    )
+    return [BlockerMention(*row) async for row in _streamed(session, statement)]
 
 
-async def latest_gate_statuses(session: AsyncSession, after: int = 0) -> list[tuple[int, str, str]]:
-    """(project id, gate key, status) of each gate's latest observation among the reports with
-    an id above ``after``: its first row in the latest report naming it, as the failing-gates
-    API ranks them. With ``after=0`` the failing gates of a project are those with "fail"."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(col(Report.project_id), col(Gate.key)),
-            order_by=(col(Report.id).desc(), col(Gate.position)),
-        )
-        .label("rank")
+async def failing_gate_counts(
+    session: AsyncSession, projects: Collection[int] | None = None
+) -> dict[int, int]:
+    """Per project (of ``projects``, or every one), how many gates fail in the latest report
+    that names them, as ``GET /api/projects/{p}/gates/failing`` counts them: read from
+    ``latest_mentions`` (kept by :mod:`db.latest`), as many index entries as failing gates."""
+    statement = sa.select(col(LatestMention.project_id), func.count()).where(
+        col(LatestMention.kind) == "gate", col(LatestMention.state) == "fail"
     )
-    ranked = (
-        sa.select(col(Report.project_id).label("project_id"), col(Gate.key), col(Gate.status), rank)
-        .join(Report, col(Report.id) == col(Gate.report_id))
-        .where(col(Gate.report_id) > after)
-        .subquery()
-    )
-    statement = sa.select(ranked.c.project_id, ranked.c.key, ranked.c.status).where(
-        ranked.c.rank == 1
-    )
-    rows = await session.exec(statement)  # type: ignore[call-overload]
-    return [(project_id, key, status) for project_id, key, status in rows]
+    if projects is not None:
+        statement = statement.where(col(LatestMention.project_id).in_(sorted(projects)))
+    rows = await session.exec(statement.group_by(col(LatestMention.project_id)))  # type: ignore[call-overload]
+    return {int(project_id): int(count) for project_id, count in rows}
 
 
 async def report_ids_between(session: AsyncSession, low: int, high: int) -> list[int]:
     """Ids of the reports with ``low < id <= high`` (a primary-key range scan)."""
     statement = sa.select(col(Report.id)).where(col(Report.id) > low, col(Report.id) <= high)
     return [int(value) for value in (await session.exec(statement)).scalars()]  # type: ignore[call-overload]
-
-
-async def rewritten_since(session: AsyncSession, stamp: tuple[int, ...]) -> bool:
-    """Whether items were written for reports that existed at ``stamp`` (a re-parse): rows of
-    the item tables newer than ``stamp`` that belong to a report at or below its newest id.
-    A range scan over the new rows only."""
-    newest_report = stamp[STAMP_TABLES.index(Report)]
-    for index, table in enumerate(STAMP_TABLES):
-        if table in (Project, Report):
-            continue
-        statement = (
-            sa.select(table.id)
-            .where(table.id > stamp[index], table.report_id <= newest_report)
-            .limit(1)
-        )
-        if (await session.exec(statement)).first() is not None:  # type: ignore[call-overload]
-            return True
-    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.dashboard import revise_project
 from db.models import ClaimFinding, Project, Remediation, Report
 
 #: follow at most this many merges (a merge never points back, but a bound costs nothing)
@@ -220,9 +221,18 @@ async def get_remediation(
     return (row[0], row[1]) if row is not None else None
 
 
+async def rename(session: AsyncSession, remediation: Remediation, name: str) -> None:
+    """Give ``remediation`` a new name and raise its project's revision (the dashboard shows the
+    name on its workstream); no commit."""
+    remediation.name = name
+    session.add(remediation)
+    await session.exec(revise_project(remediation.project_id))
+
+
 async def merge(session: AsyncSession, source: Remediation, target: Remediation) -> int:
     """Move every report (and claim finding) of ``source`` into ``target``; ``source`` stays as
-    an alias so that reports naming it later land in ``target``. Returns the reports moved."""
+    an alias so that reports naming it later land in ``target``. Raises the project's revision
+    (the dashboard regroups it). Returns the reports moved."""
     moved = await session.exec(
         update(Report)
         .where(col(Report.remediation_id) == source.id)
@@ -240,4 +250,5 @@ async def merge(session: AsyncSession, source: Remediation, target: Remediation)
     )
     source.merged_into_id = target.id
     session.add(source)
+    await session.exec(revise_project(source.project_id))
     return int(moved.rowcount or 0)

@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
+from db.dashboard import revise_project
 from db.engine import run_sync
 from db.latest import note_latest, renote_latest
 from db.models import (
@@ -197,9 +198,11 @@ def add_report(
 
 
 def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> None:
-    """Swap a stored report's meta and items for ``parsed`` (the raw markdown is untouched)."""
+    """Swap a stored report's meta and items for ``parsed`` (the raw markdown is untouched), and
+    raise its project's revision, so that the dashboard reads the project again."""
     if report.id is None:
         raise ValueError("the report is not stored")
+    session.exec(revise_project(report.project_id))
     for spec in ITEM_TABLES:
         session.exec(delete(spec.table).where(col(spec.table.report_id) == report.id))  # type: ignore[attr-defined]
     storable = _Storable()

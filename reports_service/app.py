@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -13,6 +16,8 @@ from litestar.exceptions import HTTPException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi import OpenAPIConfig
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.engine import create_engine, dispose_writer, session_factory, writer_for
 from reports_service.controllers import (
@@ -34,6 +39,17 @@ from reports_service.logs import litestar_logging_config
 from reports_service.request_id import RequestIdMiddleware, send_request_id
 from reports_service.settings import Settings
 
+logger = logging.getLogger("reports_service")
+
+
+async def _warm(cache: SnapshotCache, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The dashboard's first snapshot, built while the server already answers. A failure is
+    logged and left to the first page view, which tries again."""
+    try:
+        await cache.warm(sessions)
+    except Exception:
+        logger.exception("the dashboard's summary could not be built at startup")
+
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """The app for ``settings`` (read from the environment when not given)."""
@@ -45,9 +61,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.engine = engine
         app.state.sessionmaker = session_factory(engine)
         app.state.writer = writer_for(settings.database_url)  # reports are stored through it
+        warming = None
+        if settings.dashboard_warm:
+            cache: SnapshotCache = app.state.dashboard_cache
+            warming = asyncio.create_task(_warm(cache, app.state.sessionmaker))
+        app.state.dashboard_warming = warming
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warming
             await engine.dispose()
             dispose_writer(app.state.writer)
 
@@ -74,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             static_router(),
         ],
         template_config=template_config(),
-        state=State({"dashboard_cache": SnapshotCache(max_age=settings.dashboard_max_age)}),
+        state=State({"dashboard_cache": SnapshotCache()}),
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False, use_cache=True),
             "db_session": Provide(provide_db_session, use_cache=False),

@@ -24,11 +24,10 @@ class Settings(DatabaseSettings):
     auto_migrate: bool = Field(
         default=True, description="`serve` upgrades the database schema before it starts"
     )
-    dashboard_max_age: float = Field(
-        default=60.0,
-        ge=0,
-        description="seconds the dashboard may show a summary before re-reading it; new reports "
-        "show at once",
+    dashboard_warm: bool = Field(
+        default=True,
+        description="build the dashboard's summary when the server starts (in the background), "
+        "so that the first page view does not wait for it",
     )
     debug: bool = Field(default=False, description="Litestar debug mode (tracebacks in 500s)")
     log_level: Literal["debug", "info", "warning", "error"] = Field(

@@ -35,6 +35,10 @@ class Project(ProjectBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    #: raised in the transaction of every change to the project's stored reports other than a
+    #: new one (a re-parse, a remediation renamed or merged), so that readers that keep a summary
+    #: (the dashboard) see it: see :func:`db.store.revise_project`
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ProjectRead(ProjectBase):

@@ -111,7 +111,7 @@ class DashboardController(Controller):
             "query": query,
             "statuses": STATUSES,
             "blockers": view.open_blockers[:PROJECT_PREVIEW],
-            "recent": view.reports[::-1][:PROJECT_PREVIEW],
+            "recent": view.reports[-PROJECT_PREVIEW:][::-1],
         }
         return Template(template_name="project.html", context=context)
 
@@ -146,7 +146,7 @@ class DashboardController(Controller):
         key, _ = workstream_name(report)
         stream = None
         if view is not None:
-            stream = next((s for s in view.workstreams if s.key == key), None)
+            stream = view.streams.get(key)
         numbers = {r.id: n for n, r in enumerate(stream.sessions, 1)} if stream else {}
         if report_id not in numbers:  # stored after the snapshot was built
             stream = None
@@ -175,7 +175,7 @@ class DashboardController(Controller):
         """The remediation page of the workstream that ``report_id`` is a session of."""
         snapshot = await _snapshot(state, db_session)
         view = snapshot.by_name.get(current_project.name)
-        stream = view.stream_of.get(report_id) if view is not None else None
+        stream = view.stream_of(report_id) if view is not None else None
         if stream is None:
             raise NotFoundException(
                 detail=f"project '{current_project.name}' has no report {report_id} "

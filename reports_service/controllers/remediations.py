@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import Project, Remediation
 from db.models.progress import NAME_MAX
-from db.remediations import get_remediation, merge, project_remediations
+from db.remediations import get_remediation, merge, project_remediations, rename
 from reports_service.controllers.openapi import PROJECT_READ, errors
 from reports_service.controllers.params import MAX_ID, Limit, Offset
 from reports_service.dependencies import (
@@ -142,8 +142,7 @@ class RemediationController(Controller):
         data: JSONBody[RemediationRename],
     ) -> RemediationSummary:
         remediation, project = await _writable(request, db_session, remediation_id)
-        remediation.name = " ".join(data.name.split())
-        db_session.add(remediation)
+        await rename(db_session, remediation, " ".join(data.name.split()))
         await db_session.commit()
         return summary_of(await remediation_detail(db_session, remediation, project.name))
 

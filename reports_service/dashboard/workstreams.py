@@ -37,7 +37,8 @@ RECENT_SESSIONS = 5
 @dataclass(eq=False)
 class Workstream:
     """One series of sessions. Derived values are computed on first use and then kept: a
-    workstream is not changed once its snapshot is built (only ``open_blockers`` is set then)."""
+    workstream is never changed once made (a snapshot that adds a session, or changes its open
+    blocker count, makes a new one: :func:`make_workstream`, :func:`dataclasses.replace`)."""
 
     key: str
     name: str
@@ -48,6 +49,11 @@ class Workstream:
     @property
     def latest(self) -> ReportRow:
         return self.sessions[-1]
+
+    @cached_property
+    def newest(self) -> int:
+        """The id of its latest arrival (workstreams are listed most recently active first)."""
+        return max(r.id for r in self.sessions)
 
     @property
     def remediation_id(self) -> int | None:
@@ -164,18 +170,29 @@ def session_order(reports: list[ReportRow]) -> list[ReportRow]:
     return history.session_order(reports)
 
 
+def make_workstream(
+    key: str, sessions: Iterable[ReportRow], tallies: dict[int, GateTally], open_blockers: int = 0
+) -> Workstream:
+    """The workstream ``key`` of these reports (in any order): named as its first arrival names
+    it, its sessions in session order."""
+    ordered = session_order(list(sessions))
+    _, name = workstream_name(min(ordered, key=lambda r: r.id))
+    return Workstream(
+        key=key,
+        name=name,
+        sessions=ordered,
+        tallies=[tallies.get(r.id) for r in ordered],
+        open_blockers=open_blockers,
+    )
+
+
 def group_workstreams(
     reports: Iterable[ReportRow], tallies: dict[int, GateTally]
 ) -> list[Workstream]:
     """The project's workstreams, most recently active first."""
-    groups: dict[str, Workstream] = {}
+    groups: dict[str, list[ReportRow]] = {}
     for report in reports:
-        key, name = workstream_name(report)
-        stream = groups.get(key)
-        if stream is None:
-            stream = groups[key] = Workstream(key=key, name=name)
-        stream.sessions.append(report)
-    for stream in groups.values():
-        stream.sessions = session_order(stream.sessions)
-        stream.tallies = [tallies.get(r.id) for r in stream.sessions]
-    return sorted(groups.values(), key=lambda s: max(r.id for r in s.sessions), reverse=True)
+        key, _ = workstream_name(report)
+        groups.setdefault(key, []).append(report)
+    streams = [make_workstream(key, sessions, tallies) for key, sessions in groups.items()]
+    return sorted(streams, key=lambda s: s.newest, reverse=True)

@@ -221,11 +221,7 @@ async def test_pages_show_new_reports_at_once_and_reuse_the_snapshot(
 async def test_a_reparse_shows_on_the_pages(
     client: Client, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    """Re-parsing re-inserts items under new ids, which changes the stamp.
-
-    (On SQLite, re-parsing only the newest report can reuse its ids; the cache's ``max_age``
-    covers that case, see the next test.)
-    """
+    """Re-parsing raises the project's revision: the next page view reads that project again."""
     first = await stored(sessions, "alpha", with_items(gates=[FAIL]), b"1")
     await stored(sessions, "alpha", with_items(gates=[PASS]), b"2")
     assert figures(row(await page(client, "/"), "data-project", "alpha"))["failing-gates"] == "1"
@@ -237,18 +233,21 @@ async def test_a_reparse_shows_on_the_pages(
     assert figures(row(await page(client, "/"), "data-project", "alpha"))["failing-gates"] == "0"
 
 
-async def test_a_snapshot_older_than_max_age_is_rebuilt(
-    sessions: async_sessionmaker[AsyncSession],
+async def test_the_first_snapshot_is_built_at_startup(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    now = [0.0]
-    cache = SnapshotCache(max_age=60, clock=lambda: now[0])
-    await stored(sessions, "alpha", with_items(), b"1")
-    async with sessions() as session:
-        first = await cache.get(session)
-        assert await cache.get(session) is first
-        now[0] = 61.0
-        assert await cache.get(session) is not first
-    assert cache.builds == 2
+    await stored(sessions, "alpha", with_items(gates=[FAIL]), b"1")
+    app = create_app(settings)
+    cache: SnapshotCache = app.state.dashboard_cache
+    async with AsyncTestClient(app) as started:
+
+        async def warmed() -> None:
+            await app.state.dashboard_warming  # started by the app, in the background
+
+        started.blocking_portal.call(warmed)  # the app's own event loop
+        assert (cache.builds, cache.full_builds) == (1, 1)
+        assert figures(row(await page(started, "/"), "data-project", "alpha"))["reports"] == "1"
+        assert cache.builds == 1  # the page view found it built
 
 
 async def test_the_stylesheet_is_served_by_the_app(client: Client) -> None:
