@@ -17,6 +17,8 @@ from db.engine import is_sqlite
 from db.models import Report
 from db.tokens import revoke_token
 from parsers import PARSER_VERSION, ParsedReport, parse_report
+from reports_service.app import create_app
+from reports_service.settings import Settings
 from tests.api.conftest import TokenFactory, bearer
 from tests.samples import EXAMPLES, report_markdown
 
@@ -284,12 +286,12 @@ async def test_json_errors_list_each_field(client: Client, make_token: TokenFact
 
 
 async def test_a_post_on_sqlite_runs_no_statement_through_the_async_driver(
-    client: Client, app: Litestar, make_token: TokenFactory, database_url: str
+    settings: Settings, make_token: TokenFactory, database_url: str
 ) -> None:
-    """The token check and the store both run in the synchronous writer's thread on SQLite:
-    each statement through aiosqlite costs several thread hops (BENCHMARKS.md "Ingest")."""
-    if not is_sqlite(database_url):
-        pytest.skip("PostgreSQL stores through the request's asyncpg session")
+    """On SQLite the token check and the store both run in the synchronous writer's thread:
+    each statement through aiosqlite costs several thread hops (BENCHMARKS.md "Ingest"). On
+    PostgreSQL there is no writer: asyncpg has no hops to save, so the request's session stores."""
+    app = create_app(settings.model_copy(update={"dashboard_warm": False}))  # no other queries
     token = await make_token("alpha")
     async_statements: list[str] = []
     writer_statements: list[str] = []
@@ -298,16 +300,20 @@ async def test_a_post_on_sqlite_runs_no_statement_through_the_async_driver(
         return lambda _conn, _cursor, statement, *_: into.append(statement)
 
     listen_async, listen_writer = note(async_statements), note(writer_statements)
-    event.listen(app.state.engine.sync_engine, "before_cursor_execute", listen_async)
-    event.listen(app.state.writer.kw["bind"], "before_cursor_execute", listen_writer)
-    try:
+    async with AsyncTestClient(app) as client:
+        writer = app.state.writer
+        event.listen(app.state.engine.sync_engine, "before_cursor_execute", listen_async)
+        if writer is not None:
+            event.listen(writer.kw["bind"], "before_cursor_execute", listen_writer)
         response = await client.post(URL, content=report_markdown(1), headers=bearer(token))
         refused = await client.post(URL, content=report_markdown(2), headers=bearer("rs_x.y"))
-    finally:
-        event.remove(app.state.engine.sync_engine, "before_cursor_execute", listen_async)
-        event.remove(app.state.writer.kw["bind"], "before_cursor_execute", listen_writer)
     assert response.status_code == 201, response.text
     assert refused.status_code == 401
-    assert async_statements == []
-    assert any("api_tokens" in s for s in writer_statements)
-    assert any(s.startswith("INSERT INTO reports") for s in writer_statements)
+    if is_sqlite(database_url):
+        assert writer is not None
+        assert async_statements == []
+        assert any("api_tokens" in s for s in writer_statements)
+        assert any(s.startswith("INSERT INTO reports") for s in writer_statements)
+    else:
+        assert writer is None
+        assert any(s.startswith("INSERT INTO reports") for s in async_statements)
