@@ -179,7 +179,9 @@ def main() -> None:
             size: stack.enter_context(running_server(url, args.keep / f"query-{size}.log"))
             for size, url in urls.items()
         }
-        table = measure({("http", size): s.url for size, s in servers.items()}, args.rounds)
+        table = measure(
+            {("http", size): s.url for size, s in servers.items()}, args.rounds, tracked=True
+        )
         for size, server in servers.items():
             print(
                 f"{size}: server RSS after the queries {rss_kib(server.process.pid) / 1024:.0f} MiB"
