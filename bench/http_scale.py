@@ -8,7 +8,8 @@ with ``{size}`` in it) is brought to SIZE synthetic reports (``bench/synthetic.p
 shapes) by POSTing them to a uvicorn server with ``--clients`` concurrent clients. The store
 grows as a real one does, by more workstreams rather than longer ones: 4 projects, 25
 workstreams each under way at a time, each running 12 sessions before the next 25 start
-(``grown``), so a remediation at 100k reports is as long as at 1k. Every report goes through
+(``grown``), each naming its module in its header (a made-up word per workstream), so a
+remediation at 100k reports is as long as at 1k. Every report goes through
 the API, the parser, the store and progress tracking (remediations, claim checks). Reports
 already there are kept (``--keep``): an interrupted run carries on. Printed per size:
 reports/s, and the server's RSS right after the last POST (every uvicorn process, summed).
@@ -55,16 +56,36 @@ def grown(
     made = 0
     for cohort in itertools.count():
         streams = [
-            dataclasses.replace(stream, name=f"{stream.name} {cohort}")
-            for stream in workstreams(projects, active, rng)
+            dataclasses.replace(stream, name=f"{stream.area} {_code(cohort * 1000 + index)}")
+            for index, stream in enumerate(workstreams(projects, active, rng))
         ]
         for session in range(1, sessions + 1):
             for stream in streams:
                 if made == count:
                     return
-                yield stream.project, report(stream, session, rng)
+                markdown = report(stream, session, rng)
+                # a header naming the module: what the grouping rule follows (without one,
+                # every report of a project joins its default remediation)
+                agent = f"**Agent**: {stream.agent}\n"
+                yield (
+                    stream.project,
+                    markdown.replace(agent, f"{agent}**Module:** {stream.name.title()}\n", 1),
+                )
                 made += 1
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+
+
+def _code(number: int) -> str:
+    """A made-up word per number ("bada", "bade", ...): module names that differ in words, not
+    only in numbers (which the grouping rule sets aside)."""
+    letters = ""
+    for _ in range(3):
+        number, digit = divmod(number, len(_SYLLABLES))
+        letters += _SYLLABLES[digit]
+    return letters
 
 
 def server_rss_kib(pid: int) -> int:
