@@ -120,6 +120,11 @@ def check_claims(
             replace_claims(session, after_report.id, report.remediation_id, claims)
 
 
+def _label_and_place(session: Session, report: Report) -> None:
+    label_scope(report, _text(report))
+    place_report(session, report)
+
+
 def track(
     session: Session,
     report: Report,
@@ -128,8 +133,7 @@ def track(
 ) -> None:
     """Place a report stored without its remediation and check its claims (no commit);
     :func:`store_tracked` places a new report as it inserts it instead."""
-    label_scope(report, _text(report))
-    place_report(session, report)
+    _label_and_place(session, report)
     check_claims(session, report, parsed, vocabulary, new=True)
 
 
@@ -155,12 +159,9 @@ def store_tracked(
 ) -> list[str]:
     """Add a new report with its items (see :func:`db.store.add_report`, whose notes it returns),
     placed in its remediation as it is inserted, and check its claims; no commit."""
-
-    def place_new(report: Report) -> None:
-        label_scope(report, _text(report))
-        place_report(session, report)
-
-    notes = add_report(session, report, parsed, before_insert=place_new)
+    notes = add_report(
+        session, report, parsed, before_insert=lambda new: _label_and_place(session, new)
+    )
     check_claims(session, report, parsed, vocabulary, new=True)
     return notes
 
