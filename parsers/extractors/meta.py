@@ -13,7 +13,7 @@ from datetime import date
 from parsers.document import Document
 from parsers.fields import Field, iter_fields, split_field
 from parsers.models import Meta, ReportKind
-from parsers.vocabulary import Vocabulary, normalise_label
+from parsers.vocabulary import NO_SPACE_SCRIPT, Vocabulary, normalise_label
 
 HEADER_LINES = 60
 KIND_ORDER: tuple[ReportKind, ...] = ("summary", "completion", "status", "remediation", "plan")
@@ -212,9 +212,29 @@ def _leading_date(doc: Document) -> str | None:
     return None
 
 
+def _compound_role(label: str, vocab: Vocabulary) -> str | None:
+    """The role of a label written without spaces that ends with a field word
+    ("レポート作成者": report + author, "报告完成者"): the longest such word decides."""
+    text = normalise_label(label)
+    if not NO_SPACE_SCRIPT.search(text):
+        return None
+    best: tuple[int, str] | None = None
+    for role, phrases in vocab.roles("meta").items():
+        for phrase in phrases.phrases:
+            if (
+                NO_SPACE_SCRIPT.search(phrase)
+                and text.endswith(phrase)
+                and (best is None or len(phrase) > best[0])
+            ):
+                best = (len(phrase), role)
+    return best[1] if best else None
+
+
 def _field_role(field: Field, vocab: Vocabulary) -> str | None:
-    role = vocab.first_role("meta", field.label, exact=True) or vocab.first_role(
-        "meta", PARENTHESES.sub("", field.label), exact=True
+    role = (
+        vocab.first_role("meta", field.label, exact=True)
+        or vocab.first_role("meta", PARENTHESES.sub("", field.label), exact=True)
+        or _compound_role(PARENTHESES.sub("", field.label), vocab)
     )
     if role is None and parse_date(field.value[:40], vocab) is not None:
         # "Last updated", "生成日期", "audited_at": any label holding a date word, with a date
