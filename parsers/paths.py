@@ -13,11 +13,17 @@ import re
 from dataclasses import dataclass
 
 from parsers.matching import word_set
-from parsers.vocabulary import Vocabulary
+from parsers.vocabulary import NO_SPACE_SCRIPT, Vocabulary
 
 # A token: brace groups kept whole (their commas are not separators); CJK text separates tokens.
 TOKEN = re.compile(
     r"(?:\{[^{}\s]*\}|[^\s,;`，；、。：「」『』【】{\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])+"
+)
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+# a file named in a script without spaces ("完成报告.md", "`연도자동화_가이드.md`"): TOKEN splits
+# such text at every CJK letter, so these are read apart, where nothing glues them to a word
+CJK_NAME = re.compile(
+    rf"(?<![\w.\-/])((?:[\w\-]+/)*[\w\-]*[{CJK_LETTERS}][\w\-]*\.[A-Za-z0-9]{{1,10}})(?![\w/])"
 )
 CITATION = re.compile(r"【F:([^†】\s]+)")
 LINE_SUFFIX = re.compile(r"(?::L?\d+(?:[-–]L?\d+)?(?::\d+)?|#L\d+(?:-L?\d+)?)$")
@@ -147,7 +153,21 @@ def find_paths(text: str, vocab: Vocabulary) -> list[PathToken]:
             continue  # a word, not a path: skip the work below for most tokens
         for path, note, located in _paths_of(token, vocab):
             found.append(PathToken(path, match.start(), match.end(), note, located=located))
+    if NO_SPACE_SCRIPT.search(text) is not None:
+        found.extend(_cjk_names(text, found, vocab))
+        found.sort(key=lambda token: token.start)
     return found
+
+
+def _cjk_names(text: str, found: list[PathToken], vocab: Vocabulary) -> list[PathToken]:
+    """Files whose names are written in a script without spaces, where no other path is."""
+    names: list[PathToken] = []
+    for match in CJK_NAME.finditer(text):
+        if any(token.start < match.end() and match.start() < token.end for token in found):
+            continue
+        for path, note, located in _paths_of(match.group(1), vocab):
+            names.append(PathToken(path, match.start(), match.end(), note, located=located))
+    return names
 
 
 def is_path(token: str, vocab: Vocabulary) -> bool:
