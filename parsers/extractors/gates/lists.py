@@ -117,12 +117,24 @@ def gates_from_headings(doc: Document) -> Iterator[Gate]:
             yield gate
 
 
+#: a label line that introduces a list: a few words and a colon ("🔍 Verification Checklist:")
+INTRO_LABEL_WORDS = 6
+
+
 def _checklist_parent(doc: Document, item: ListItem) -> bool:
-    """A checkbox list introduced by a paragraph naming criteria ("Acceptance criteria:")."""
+    """A checkbox list introduced by an item or a label line naming criteria ("Acceptance
+    criteria:", "🔍 Verification Checklist:")."""
+    criteria = doc.vocab.role("sections", "gates")
     parent = item.parent
     if parent is not None:
-        return doc.vocab.role("sections", "gates").found(parent.text)
-    return False
+        return criteria.found(parent.text)
+    label = item.intro.strip().strip("*_ ")
+    return (
+        label.endswith((":", "："))
+        and "\n" not in label
+        and len(label.split()) <= INTRO_LABEL_WORDS
+        and criteria.found(label)
+    )
 
 
 CURRENT_OF_TARGET = re.compile(r"^[*_\s]*([^/]{1,30}?)[*_\s]*/\s?([<>≥≤]?=?\s?[\d.,]+\s?%?\+?)")
