@@ -71,9 +71,11 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             continue
         if block.item is not None and block.item.blocks[0] is not block:
             continue
-        if block.item is not None and (_ticked(block.text, vocab) or _past(doc, block)):
-            continue  # "✓ Blocker info displayed", "Before: - ❌ Critical auth bug"
-        for offset, line in enumerate(block.text.split("\n")):
+        if block.item is not None and (
+            block.item.checkbox or _ticked(block.text, vocab) or _past(doc, block)
+        ):
+            continue  # "- [x] Blocked items linked", "✓ Blocker info displayed", "Before: - ❌ .."
+        for offset, line in _field_lines(block.text, vocab):
             field = FIELD.match(line)
             if field is not None:
                 label = field.group(1)
@@ -121,6 +123,31 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             tally = _tally(text, vocab)
             if blocking and marked and names_failure(text, vocab) and not settled and not tally:
                 yield Candidate(text, item.line, False, severity)
+
+
+LABEL_LINE = re.compile(r"^\W{0,8}(\w[^:：\n]{0,39}?)[\s*_]{0,4}[:：]\s*$")
+
+
+def _field_lines(text: str, vocab: Vocabulary) -> Iterator[tuple[int, str]]:
+    """The lines of a paragraph with their offsets; a line that is only a blockers label
+    ("⚠️ Blockers:") gives its value to each line after it ("None currently"), as if each
+    were written "Blockers: ..." (the label alone states no blocker)."""
+    lines = text.split("\n")
+    label: str | None = None
+    for offset, line in enumerate(lines):
+        if label is not None:
+            yield offset, f"{label}: {line}"
+            continue
+        only = LABEL_LINE.match(line)
+        if (
+            only is not None
+            and offset + 1 < len(lines)
+            and section_role(only.group(1), vocab) == OPEN
+            and _is_label(only.group(1), vocab)
+        ):
+            label = only.group(1)
+            continue
+        yield offset, line
 
 
 def _introduced(doc: Document, block: Block, line: str, offset: int) -> Candidate | None:
