@@ -124,6 +124,9 @@ def from_section(
     else its top-level items, else its table rows, else its paragraph lines."""
     vocab = doc.vocab
     default = role == RESOLVED
+    opening = next((b for b in doc.blocks_in(section.index) if b.kind != "heading"), None)
+    if opening is not None and opening.kind == "paragraph" and says_none(opening.text, vocab):
+        return  # "No blockers encountered." first: what follows is said about something else
     subsections = doc.subsections(section.index) if headings else []
     for sub in subsections:
         sub_role = role_of(doc, sub)

@@ -30,6 +30,8 @@ SHORT_TITLE = 6
 #: marks that tick an item off as done
 TICKS = ("✓", "✔", "☑", "✅")
 TALLY = re.compile(r"\d+\s*$")
+#: "P0: 0, P1: 1 (FEAT-006)": a count right after the severity word
+COUNT_AFTER = re.compile(r"[*_\s]{0,4}[:：=][*_\s]{0,4}\d+(?![\d.%])")
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 #: the blocks (heading included) in which a heading's rating field is looked for
 RATED_BLOCKS = 4
@@ -202,12 +204,15 @@ def _past(doc: Document, block: Block) -> bool:
 
 
 def _tally(text: str, vocab: Vocabulary) -> bool:
-    """The text counts rated items ("P1 bug fixes (2 critical bugs)"): a number right before
-    a blocking severity word sums up items listed elsewhere."""
+    """The text counts rated items ("P1 bug fixes (2 critical bugs)", "P0: 0, P1: 1"): a
+    number right before or after a blocking severity word sums up items listed elsewhere."""
     phrases = vocab.role("severity", "blocking")
     if phrases.pattern is None:
         return False
-    return any(TALLY.search(text[: m.start()]) for m in phrases.pattern.finditer(text))
+    return any(
+        TALLY.search(text[: m.start()]) or COUNT_AFTER.match(text, m.end())
+        for m in phrases.pattern.finditer(text)
+    )
 
 
 def _rated_heading(doc: Document, section: Section) -> Candidate | None:
