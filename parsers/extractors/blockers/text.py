@@ -116,6 +116,19 @@ def heading_text(doc: Document, section: Section) -> str:
             break  # a note on another blocker
         if block.kind == "paragraph":
             details.extend(block.text.split("\n"))
+        elif block.kind == "fence" and not details:
+            # "### The Bug" over an error log: the log's first line that names a failure
+            error = next(
+                (
+                    line.strip()
+                    for line in block.content.split("\n")
+                    if names_failure(line, doc.vocab)
+                ),
+                None,
+            )
+            if error is not None:
+                details.append(error)
+            break
         elif block.kind in ("heading", "fence", "table"):
             break
         if len(details) >= MAX_DETAIL_LINES:
