@@ -74,14 +74,55 @@ def _strip_comment(line: str) -> str:
     return line
 
 
+#: a quoted argument spans at most this many lines (``-d '{`` ... ``}'``); past it, an odd quote
+#: is an apostrophe in output or prose, not an open argument
+MAX_QUOTED_LINES = 40
+
+
+def _open_quote(line: str, quote: str = "") -> str:
+    """The quote still open at the end of ``line`` ("" when none), starting inside ``quote``;
+    a backslash escapes inside double quotes and outside quotes, as in a POSIX shell."""
+    escaped = False
+    for char in line:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+    return quote
+
+
+def _quote_closes(lines: list[str], start: int, quote: str) -> bool:
+    """Whether a line after ``start`` (within :data:`MAX_QUOTED_LINES`) closes ``quote``."""
+    for line in lines[start + 1 : start + MAX_QUOTED_LINES]:
+        quote = _open_quote(line, quote)
+        if not quote:
+            return True
+    return False
+
+
 def _logical_lines(content: str) -> Iterator[tuple[int, str]]:
-    """Lines with backslash continuations joined, each with the offset of its first line."""
+    """Lines with backslash continuations and multi-line quoted arguments (``-d '{`` over a
+    JSON body) joined, each with the offset of its first line."""
+    lines = content.split("\n")
     pending: list[str] = []
+    quote = ""
     start = 0
-    for offset, raw in enumerate(content.split("\n")):
+    for offset, raw in enumerate(lines):
         line = raw.rstrip()
         if not pending:
             start = offset
+        if not COMMENT.match(line) or quote:
+            opened = _open_quote(line, quote)
+            if opened and (quote or _quote_closes(lines, offset, opened)):
+                quote = opened
+                pending.append(line.strip())
+                continue
+            quote = ""
         if line.endswith("\\") and not line.endswith("\\\\"):
             pending.append(line[:-1].strip())
             continue
