@@ -38,6 +38,16 @@ def _better_scope(new: str, old: str) -> bool:
     )
 
 
+def _other_folders(new: str, old: str) -> bool:
+    """Two paths in different folders (``lib/mesh/__init__.py``, ``app/__init__.py``): one name,
+    two files. A folder that ends the other (``.../mesh``, ``src/mesh``) is the same place."""
+    new_folder = new.lower().rpartition("/")[0].strip("./")
+    old_folder = old.lower().rpartition("/")[0].strip("./")
+    if not new_folder or not old_folder:
+        return False
+    return not (new_folder.endswith(old_folder) or old_folder.endswith(new_folder))
+
+
 @dataclass(slots=True)
 class Mention:
     """Where a percentage stands: baseline, forecast, or measured now."""
@@ -80,6 +90,8 @@ class Collector:
         if not 0 <= quantity.value <= 100 or len(scope) > 80:
             return
         key = (same_scope_key(scope), metric or "", round(quantity.value, 2))
+        if key in self.seen and _other_folders(scope, self.by_key[key].scope):
+            key = (scope.lower(), metric or "", round(quantity.value, 2))  # two __init__.py
         if key in self.seen:
             earlier = self.by_key[key]
             if _better_scope(scope, earlier.scope):

@@ -34,10 +34,13 @@ def from_tables(doc: Document, out: Collector) -> None:
                 metric_columns = [(columns.roles["current"], None)]
             target_at = columns.get("target")
             scope_at = _module_column(table.header_texts, name_at, vocab)
+            folder = _heading_folder(doc, block)
             for row in table.rows:
                 if name_at >= len(row.texts):
                     continue
                 scope = scope_of(row.texts[name_at], vocab)
+                if folder and "/" not in scope and is_path(scope):
+                    scope = folder + scope  # "### Library (`lib/mesh/`)" over "| `crypto.py` |"
                 if scope_at is not None and scope_at < len(row.texts) and row.texts[scope_at]:
                     scope = scope_of(row.texts[scope_at].split(":")[0], vocab)
                 target = None
@@ -59,6 +62,20 @@ def from_tables(doc: Document, out: Collector) -> None:
         elif "tests" not in kinds:
             # gate tables and metric tables ("| Controller Coverage | 1.7% | 31.2% |")
             _coverage_from_gate_rows(doc, block, out)
+
+
+def _heading_folder(doc: Document, block: Block) -> str:
+    """The one directory that the table's heading names in code ("### BLE Mesh Library
+    (`lib/tuya_ble_mesh/`)"): the files in its rows live there."""
+    blocks = doc.blocks_in(block.section) if block.section is not None else []
+    if not blocks or blocks[0].kind != "heading":
+        return ""
+    folders = {
+        code.strip().lstrip("./")
+        for code in blocks[0].inline.codes
+        if code.strip().endswith("/") and not any(ch.isspace() for ch in code.strip())
+    }
+    return folders.pop() if len(folders) == 1 and "" not in folders else ""
 
 
 def _module_column(headers: list[str], name_at: int, vocab: Vocabulary) -> int | None:
