@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers.document import Block, Document, ListItem
+from parsers.document import Block, Document, ListItem, Section
 from parsers.extractors.gates.common import (
     LEADING_MARK,
     TRAILING_MARK,
@@ -102,7 +102,7 @@ def gates_from_headings(doc: Document) -> Iterator[Gate]:
         parent = doc.sections[section.parent]
         if not doc.vocab.role("sections", "gates").found(parent.title):
             continue
-        mark = item_mark(section.title)
+        mark = item_mark(section.title) or _status_field(doc, section)
         if mark is None:
             continue
         status, warning = claimed(mark, doc)
@@ -119,6 +119,25 @@ def gates_from_headings(doc: Document) -> Iterator[Gate]:
 
 #: a label line that introduces a list: a few words and a colon ("🔍 Verification Checklist:")
 INTRO_LABEL_WORDS = 6
+
+
+#: blocks under a heading in which its "Status: PASS" field is looked for
+STATUS_FIELD_BLOCKS = 3
+
+
+def _status_field(doc: Document, section: Section) -> str | None:
+    """The value of a status field opening the section ("### mypy" over "- **Status**: PASS"):
+    the heading names a check, the field gives its result."""
+    labels = doc.vocab.role("meta", "status")
+    for block in doc.blocks_in(section.index)[1 : 1 + STATUS_FIELD_BLOCKS]:
+        if block.kind != "paragraph":
+            break
+        for line in block.text.split("\n"):
+            parsed = split_field(line)
+            if parsed is not None and labels.exact(parsed[0]):
+                value = parsed[1].strip()
+                return value if status_of(value, doc.vocab) is not None else None
+    return None
 
 
 def _checklist_parent(doc: Document, item: ListItem) -> bool:
