@@ -79,6 +79,8 @@ def column_roles(headers: list[str], vocab: Vocabulary) -> Columns:
     return columns
 
 
+#: a snake_case identifier ("source_field", "period_date"): a data field's name
+IDENTIFIER = re.compile(r"^`?[a-z][a-z0-9]*(?:_[a-z0-9]+)+`?$")
 _COLUMNS_CACHE: dict[tuple[int, tuple[str, ...]], tuple[Vocabulary, Columns]] = {}
 
 
@@ -89,6 +91,8 @@ def _column_roles(headers: list[str], vocab: Vocabulary) -> Columns:
         for index, header in enumerate(headers):
             if not header or index in columns.roles.values():
                 continue
+            if not exact and IDENTIFIER.match(header):
+                continue  # "target_field" names a data field, not a target column
             for role in ROLE_ORDER:
                 phrases = vocab.role("columns", role)
                 if not exact and role in COUNT_ROLES and len(header.split()) > 2:
@@ -197,6 +201,13 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     finding_table = any(vocab.role("columns", "finding").exact(h) for h in table.header_texts)
     if "tests" in kinds or columns.has("severity") or finding_table:
         return frozenset(kinds)
+    identifiers = sum(1 for h in table.header_texts if IDENTIFIER.match(h))
+    if (
+        identifiers
+        and IDENTIFIER.match(table.header_texts[0])
+        and identifiers * 2 >= len(table.header_texts)
+    ):
+        return frozenset(kinds)  # "| source_field | target_field |": records of data fields
     name_header = table.header_texts[name_column(table, columns)] if table.header else ""
     named_gate = vocab.role("columns", "name").exact(name_header)
     if (
