@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.context import in_baseline
+from parsers.context import in_baseline, in_forecast
 from parsers.document import Block, Document
 from parsers.extractors.tests.counts import (
     DIGIT,
@@ -39,8 +39,9 @@ LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")
 
 
 def earlier_session(doc: Document, block: Block) -> bool:
-    """Runs of earlier sessions: under a "Before"/"Baseline" heading or list intro."""
-    return in_baseline(doc, block)
+    """Counts of no run of this session: earlier runs (under a "Before"/"Baseline" heading or
+    list intro) and expected ones (under "Expected results", "期待される結果")."""
+    return in_baseline(doc, block) or in_forecast(doc, block)
 
 
 def _runner_suite(text: str, label: str | None) -> str | None:
