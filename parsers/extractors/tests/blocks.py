@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers.document import Document
+from parsers.document import Block, Document
 from parsers.extractors.tests.counts import COUNT_WORD, DIGIT, NUMBER, Counts, _int, count_role
 from parsers.extractors.tests.lines import LEADING_MARKS, earlier_session
 from parsers.extractors.tests.runs import Runs
@@ -39,7 +39,7 @@ def _line_count(text: str, vocab: Vocabulary) -> tuple[str, int] | None:
     return role, _int(match.group(1))
 
 
-def _lines(doc: Document) -> Iterator[tuple[object, int, str]]:
+def _lines(doc: Document) -> Iterator[tuple[object, int, str, Block]]:
     """(group key, source line, text) of every line a count may stand on; lines of one block,
     or one-line items of one list, share a key."""
     for block in doc.blocks:
@@ -51,12 +51,12 @@ def _lines(doc: Document) -> Iterator[tuple[object, int, str]]:
         if block.kind == "paragraph" and item is not None and item.blocks[0] is block:
             key: object = ("list", id(item.parent), item.depth)
             if "\n" not in block.text:
-                yield key, block.line, block.text
+                yield key, block.line, block.text, block
                 continue
         first = block.line + (1 if block.kind == "fence" else 0)
         body = block.content if block.kind == "fence" else block.text
         for offset, text in enumerate(body.split("\n")[:2000]):
-            yield id(block), first + offset, text
+            yield id(block), first + offset, text, block
 
 
 def _run(counts: Counts, all_passed: bool) -> TestRun:
@@ -85,10 +85,16 @@ def from_count_blocks(doc: Document, runs: Runs) -> set[int]:
     group: list[tuple[int, str, int]] = []
     texts: list[str] = []
     last: tuple[object, int] | None = None
+    first_block: Block | None = None
 
     def flush() -> None:
         roles = [role for _, role, _ in group]
-        if len(set(roles)) == len(roles) >= 2 and ({"passed", "failed"} & set(roles)):
+        # "Failed: 0 / Skipped: 0" alone counts tests only under a tests heading (a summary's
+        # "Items processed: 2 / Failed: 0" counts other things)
+        counted = bool({"passed", "total"} & set(roles)) or (
+            first_block is not None and section_has(doc, first_block, "tests", 2)
+        )
+        if len(set(roles)) == len(roles) >= 2 and ({"passed", "failed"} & set(roles)) and counted:
             counts = Counts()
             for _, role, value in group:
                 counts.set(role, value)
@@ -98,7 +104,7 @@ def from_count_blocks(doc: Document, runs: Runs) -> set[int]:
         group.clear()
         texts.clear()
 
-    for key, line, text in _lines(doc):
+    for key, line, text, block in _lines(doc):
         if last is None or last != (key, line - 1):
             flush()
         last = (key, line)
@@ -108,6 +114,8 @@ def from_count_blocks(doc: Document, runs: Runs) -> set[int]:
             continue
         if any(role == found[0] for _, role, _ in group):
             flush()  # a role again: the next run's lines
+        if not group:
+            first_block = block
         group.append((line, found[0], found[1]))
         texts.append(text)
     flush()
