@@ -37,6 +37,11 @@ UNIT_AND_ID = re.compile(
 )
 LEADING_IDENTIFIER = re.compile(r"^([A-Z][A-Z0-9]{1,10}-\d+(?:\.\d+)*)\s*[:：]")
 IDENTIFIER_TOKEN = re.compile(r"\b[A-Z]{2,}-\d+")
+# an identifier that ends the title after a dash: a ticket ("PLAT-402"), a numbered issue or
+# story ("Issue #18"), a version ("v008", "v2.1")
+TITLE_TAIL_ID = re.compile(
+    r"\s[-—–:|]\s*([A-Z][A-Z0-9]{1,10}-\d+(?:\.\d+)*|[A-Z][a-z]{2,8} #\d+|v\d+(?:\.\d+)*)\s*$"
+)
 SEQUENCE_ONLY = re.compile(r"^[^\W\d_]+\s*[#№]?\s*\d+$")
 FALLBACK_LINES = 40
 FOOTER_LINES = 15
@@ -181,6 +186,9 @@ def scope_from_title(title: str, vocab: Vocabulary) -> str | None:
     ident = LEADING_IDENTIFIER.match(title)
     if ident is not None:
         return ident.group(1)
+    tail = TITLE_TAIL_ID.search(title)
+    if tail is not None:
+        return tail.group(1)  # "Test Coverage Report - PLAT-402", "Quality Gate Report - v008"
     return None
 
 
