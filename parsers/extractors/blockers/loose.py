@@ -73,6 +73,8 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             continue
         if block.item is not None and block.item.blocks[0] is not block:
             continue
+        if block.item is not None and _howto_list(block.item, vocab):
+            continue  # "RECOMMENDED ACTIONS:" over "- Monitor for blockers as work begins"
         if block.item is not None and (
             block.item.checkbox or _ticked(block.text, vocab) or _past(doc, block)
         ):
@@ -150,6 +152,21 @@ def _field_lines(text: str, vocab: Vocabulary) -> Iterator[tuple[int, str]]:
             label = only.group(1)
             continue
         yield offset, line
+
+
+#: a label, not a sentence: "📝 RECOMMENDED ACTIONS:", not "..., the session:"
+HOWTO_LABEL_WORDS = 4
+
+
+def _howto_list(item: ListItem, vocab: Vocabulary) -> bool:
+    """The item's list is introduced by a label line of how-to or lessons words ("📝
+    RECOMMENDED ACTIONS:", "Next steps:"): its items say what to do, not what stops work."""
+    while item.parent is not None:
+        item = item.parent
+    label = item.intro.strip().rsplit("\n", 1)[-1].strip("*_ ")
+    if not label.endswith((":", "：")) or len(label.split()) > HOWTO_LABEL_WORDS:
+        return False
+    return section_role(label.rstrip(":：").strip("*_ "), vocab) == NOT
 
 
 def _introduced(doc: Document, block: Block, line: str, offset: int) -> Candidate | None:
