@@ -35,7 +35,7 @@ COUNT_AFTER = re.compile(r"[*_\s]{0,4}[:：=][*_\s]{0,4}\d+(?![\d.%])")
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 #: the blocks (heading included) in which a heading's rating field is looked for
 RATED_BLOCKS = 4
-COUNTED = re.compile(r"\b\d+\s+(?:[\w-]+\s+)?(?:blockers?|blocked)\b", re.IGNORECASE)
+COUNTED = re.compile(r"(?<![\w.])\d+\s+(?:[\w-]+\s+)?(?:blockers?|blocked)\b", re.IGNORECASE)
 
 
 def _is_label(label: str, vocab: Vocabulary) -> bool:
@@ -84,7 +84,11 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             if field is not None:
                 label = field.group(1)
                 if section_role(label, vocab) != OPEN or not _is_label(label, vocab):
-                    continue  # "Status: BLOCKED" restates a blocker named elsewhere
+                    if not _progress_label(label, vocab):
+                        continue  # "Status: BLOCKED" restates a blocker named elsewhere
+                    # "Phase 1: 6/9 - P1.8 blocked": the value names the blocked items
+                    yield from _sentence_candidates(doc, block, field.group(2), offset, vocab)
+                    continue
                 for _, sentence in sentences(field.group(2)):
                     if COUNTED.search(sentence):
                         continue  # "Blockers: 2 gates blocked by ..." counts blockers
@@ -156,6 +160,33 @@ def _field_lines(text: str, vocab: Vocabulary) -> Iterator[tuple[int, str]]:
 
 #: a label, not a sentence: "📝 RECOMMENDED ACTIONS:", not "..., the session:"
 HOWTO_LABEL_WORDS = 4
+
+
+def _progress_label(label: str, vocab: Vocabulary) -> bool:
+    """A label naming a unit of work and its number ("Phase 1", "Sprint 3"), whose value
+    tells how its items stand; a state label ("Status") only restates."""
+    words = label.split()
+    return (
+        len(words) == 2 and words[1][:1].isdigit() and vocab.role("meta", "scope").exact(words[0])
+    )
+
+
+def _sentence_candidates(
+    doc: Document, block: Block, text: str, offset: int, vocab: Vocabulary
+) -> Iterator[Candidate]:
+    strong = vocab.role("blockers", "strong")
+    for _, sentence in sentences(text):
+        if not has(strong, sentence) or COUNTED.search(sentence):
+            continue
+        severity, _ = severity_of(sentence, vocab)
+        yield Candidate(
+            cap(clean(sentence)),
+            block.line + offset,
+            resolved_in(sentence, vocab, False),
+            severity,
+            block.item,
+            block.index,
+        )
 
 
 def _howto_list(item: ListItem, vocab: Vocabulary) -> bool:

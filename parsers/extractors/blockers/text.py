@@ -196,6 +196,9 @@ def _compound(text: str, end: int, vocab: Vocabulary) -> bool:
     )
 
 
+NUMBERED_AFTER = re.compile(r"\.\d")
+
+
 def severity_of(text: str, vocab: Vocabulary) -> tuple[str | None, bool | None]:
     """The severity named in ``text`` and whether it makes a blocker (None: none named).
     Words (``P2 - Medium``) outrank marks (🔴), which reports also use as bullets."""
@@ -210,6 +213,8 @@ def severity_of(text: str, vocab: Vocabulary) -> tuple[str | None, bool | None]:
                 continue  # 中 in 沙箱中 is no severity; a lone 中 or (高) is
             if _compound(text, match.end(), vocab):
                 continue  # "High-Value Tests" rates nothing; "High-priority", "P1-High" do
+            if NUMBERED_AFTER.match(text, match.end()):
+                continue  # "P0.28 T2" numbers a plan item; it rates nothing
             found.append((bool(EMOJI_MARK.match(word)), match.start(), word, blocking))
     if not found:
         return None, None
