@@ -27,21 +27,35 @@ SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 CHECKBOX = re.compile(r"^\[([ xX✓✔])\]\s*")
 
 
+#: schemes markdown-it refuses as links for safety when rendering; this parser renders nothing,
+#: and agents link the files they changed as ``[a.py](file:///home/.../a.py)``, so only these
+#: stay refused (their link text is then read as plain text)
+REFUSED_LINK = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+
+
+def _reading_link(url: str) -> bool:
+    return REFUSED_LINK.match(url) is None
+
+
+def _configured(md: MarkdownIt) -> MarkdownIt:
+    md.use(front_matter_plugin)
+    md.validateLink = _reading_link  # type: ignore[method-assign]
+    return md
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The one configured parser: CommonMark, raw HTML off, tables and strikethrough on."""
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["table", "strikethrough"])
-    md.use(front_matter_plugin)
-    return md
+    return _configured(md)
 
 
 @lru_cache(maxsize=1)
 def _parser_without_tables() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.enable(["strikethrough"])
-    md.use(front_matter_plugin)
-    return md
+    return _configured(md)
 
 
 #: Cells markdown-it may add to pad short rows to their table's header width. A wide header over
