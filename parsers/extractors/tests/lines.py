@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.context import in_baseline, in_forecast
+from parsers.context import in_baseline, in_forecast, is_before_label
 from parsers.document import Block, Document
 from parsers.extractors.tests.counts import (
     DIGIT,
@@ -42,6 +42,11 @@ def earlier_session(doc: Document, block: Block) -> bool:
     """Counts of no run of this session: earlier runs (under a "Before"/"Baseline" heading or
     list intro) and expected ones (under "Expected results", "期待される結果")."""
     return in_baseline(doc, block) or in_forecast(doc, block)
+
+
+def _baseline_label(label: str, vocab: Vocabulary) -> bool:
+    """A label naming an earlier state ("Initial State", "Before", "Baseline")."""
+    return vocab.role("sections", "baseline").exact(label) or is_before_label(label, vocab)
 
 
 def _runner_suite(text: str, label: str | None) -> str | None:
@@ -94,8 +99,8 @@ def from_lines(doc: Document, runs: Runs, skip: frozenset[int] | set[int] = froz
             parsed = split_field(text)
             label = parsed[0] if parsed else None
             value = parsed[1] if parsed else text
-            if label is not None and not_runs.found(label):
-                continue
+            if label is not None and (not_runs.found(label) or _baseline_label(label, vocab)):
+                continue  # "Tests added: 12", "**Initial State**: 62 passed / 87 total"
             if vocab.role("tests", "not_tests").found(text[:24]):
                 continue  # "Test Files  1 passed (1)" counts files, not tests
             counts = read_counts(
