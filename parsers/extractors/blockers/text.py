@@ -133,7 +133,26 @@ def heading_text(doc: Document, section: Section) -> str:
             break
         if len(details) >= MAX_DETAIL_LINES:
             break
+    if not details:
+        details = _first_subsection_details(doc, section)
     return with_details(section.title, details, doc.vocab)
+
+
+def _first_subsection_details(doc: Document, section: Section) -> list[str]:
+    """The detail of a heading that has none of its own but a sub-heading ("### 3. Mock
+    Patching Issues (29 failures)" over "#### get_client missing" / "- **Error**: ..."): the
+    sub-section's lines, those naming a failure first."""
+    first = next(iter(doc.subsections(section.index)), None)
+    if first is None:
+        return []
+    lines = [
+        line
+        for block in doc.blocks_in(first.index)[:MAX_DETAIL_LINES]
+        if block.kind == "paragraph"
+        for line in block.text.split("\n")
+    ]
+    failing = [line for line in lines if names_failure(line, doc.vocab)]
+    return failing + [line for line in lines if not names_failure(line, doc.vocab)]
 
 
 def note_name(block: Block, vocab: Vocabulary) -> str | None:
