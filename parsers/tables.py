@@ -201,6 +201,8 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     finding_table = any(vocab.role("columns", "finding").exact(h) for h in table.header_texts)
     if "tests" in kinds or columns.has("severity") or finding_table:
         return frozenset(kinds)
+    if _per_test_rows(table, columns, vocab):
+        return frozenset(kinds)  # "| `test_01_file_exists` | ✅ PASS |": one test per row
     identifiers = sum(1 for h in table.header_texts if IDENTIFIER.match(h))
     if (
         identifiers
@@ -253,6 +255,20 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
     ):
         kinds.add("gates")
     return frozenset(kinds)
+
+
+TEST_ID = re.compile(r"^`?(?:test|it|should)[\w.:\-]*`?$|^`?\w+[_.]test\w*`?$", re.IGNORECASE)
+
+
+def _per_test_rows(table: Table, columns: Columns, vocab: Vocabulary) -> bool:
+    """A results table with one test per row, named by its identifier under a test column
+    ("| Test | Estado |" over "| `test_01_file_exists` | ✅ PASS |"): test results, which are
+    no criteria."""
+    at = name_column(table, columns)
+    if not table.header or not vocab.role("columns", "suite").exact(table.header_texts[at]):
+        return False
+    names = [row.texts[at] for row in table.rows if at < len(row.texts)]
+    return bool(names) and sum(1 for name in names if TEST_ID.match(name)) * 2 >= len(names)
 
 
 COUNT_CELL = re.compile(r"^[*_\s]*\d[\d,.\s]*[*_\s]*$")
