@@ -44,7 +44,10 @@ def _from_field(
         return False
     label_is_coverage = vocab.role("coverage", "word").found(label)
     listed = block.item is not None or LIST_LIKE.match(raw) is not None
-    in_coverage = section_has(doc, block, "coverage", 2)
+    in_coverage = section_has(doc, block, "coverage", 2) or (
+        # "- **Statements**: 69.03%" anywhere in a report titled as a coverage report
+        _metric_label(label, vocab) and _coverage_report(doc)
+    )
     if not (label_is_coverage or (listed and (in_coverage or _source_label(label, value, vocab)))):
         return False
     not_coverage = vocab.role("coverage", "not_coverage")
@@ -64,14 +67,26 @@ def _from_field(
         return True  # "Coverage: JaCoCo 70% enforced", "Coverage: goal 80%"
     if is_before_label(label, vocab) or not_a_scope(label, vocab):
         return True
-    if scope == "overall" and label_is_coverage:
+    metric = metric_of(label, vocab)
+    if scope == "overall" and (label_is_coverage or _metric_label(label, vocab)):
+        # "### 1. Queue Processors Module" over "- Coverage: 74%" or "- Branches: 97.18%"
         scope = _component_heading(doc, block) or scope
     estimated = vocab.role("coverage", "estimate").found(label + " " + value)
-    metric = metric_of(label, vocab)
     out.add(scope, quantity, line, target_in(value, vocab), metric, estimated)
     if scope == "overall":
         out.headlines.add((metric or "", round(quantity.value, 2)))
     return True
+
+
+def _metric_label(label: str, vocab: Vocabulary) -> bool:
+    """A label naming a coverage metric ("Statements", "Branches", "% Lines")."""
+    return metric_of(label, vocab) is not None or vocab.role("coverage", "statements").found(label)
+
+
+def _coverage_report(doc: Document) -> bool:
+    """The report's title names coverage ("Test Coverage Report - E-commerce")."""
+    title = doc.sections[0].title if doc.title_section == 0 else ""
+    return bool(title) and doc.vocab.role("coverage", "word").found(title)
 
 
 def _source_label(label: str, value: str, vocab: Vocabulary) -> bool:
@@ -95,6 +110,8 @@ COUNT_THEN_PERCENT = re.compile(r"^~?\d[\d,]*\s[^\W\d_]+\s?\(\s?\d{1,3}(?:\.\d+)
 
 
 NUMBERED_TITLE = re.compile(r"^\s*\d{1,3}[.)]\s")
+# a figure a heading gives after its name: " - 97.7% ✅", ": 86%"
+TITLE_FIGURE = re.compile(r"\s[-–—:]\s*[*_~]*\d{1,3}(?:[.,]\d+)?\s?%.*$")
 
 
 # CamelCase, snake_case, dotted or slashed names: identifiers of code
@@ -114,6 +131,7 @@ def _component_heading(doc: Document, block: Block) -> str | None:
     if doc.vocab.role("coverage", "word").found(title) or SEQUENCE_LABEL.match(title):
         return None
     numbered = NUMBERED_TITLE.match(title) is not None
+    title = TITLE_FIGURE.sub("", title)  # "Queue Processors Module - 97.7% ✅": the name
     name = scope_of(PARENS.sub("", title), doc.vocab)
     if name == "overall" or len(name.split()) > 4:
         return None
