@@ -86,6 +86,8 @@ def from_lines(doc: Document, runs: Runs, skip: frozenset[int] | set[int] = froz
                 continue
             if first_line + offset in skip:
                 continue
+            if block.kind == "fence" and COMMIT_LINE.match(text):
+                continue  # "17b3289 Phase 2: 13 failed -> 0 (225/225 pass)": history, not a run
             per_file = RUNNER_FILE.match(text) if block.kind == "fence" else None
             if per_file is not None:
                 runs.add(
@@ -154,6 +156,10 @@ def from_lines(doc: Document, runs: Runs, skip: frozenset[int] | set[int] = froz
                 suite = LEADING_MARKS.sub("", label)
             named_suite = _suite_in_line(block, text) if block.kind != "fence" else None
             runs.add(run, named_suite or _runner_suite(text, suite), first_line + offset)
+
+
+# a line of ``git log --oneline``: an abbreviated commit hash, then its message
+COMMIT_LINE = re.compile(r"^[0-9a-f]{7,40}\s")
 
 
 # vitest/jest per-file results: "✓ src/a.test.ts (8 tests)", "❯ src/b.test.ts (5 tests | 2 failed)"
