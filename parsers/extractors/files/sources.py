@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from parsers.document import Block, Document
+from parsers.document import Block, Document, Table
 from parsers.extractors.files.verdicts import (
     WORD,
     Verdict,
@@ -25,6 +25,7 @@ from parsers.extractors.files.verdicts import (
 from parsers.matching import has
 from parsers.models import ChangeKind, FileChange
 from parsers.paths import clean_path, find_paths
+from parsers.tables import has_mark, status_of
 from parsers.vocabulary import Vocabulary
 
 LINE_MARKS = re.compile(r"^[^\w./~@(\[{]+", re.UNICODE)
@@ -137,6 +138,12 @@ def table_paths(doc: Document, block: Block, out: Collected) -> None:
     context = context_verdict(doc, block)
     if context is not None and not context.changed:
         return
+    if (
+        change_column is None
+        and (context is None or context.kind is None)
+        and _verdicts(table, vocab)
+    ):
+        return  # "| Artifact | Expected | Status: VERIFIED |": files checked, not changed
     measured = ("coverage", "passed", "failed", "total")
     if change_column is None and any(
         vocab.role("columns", role).exact(h) for h in headers for role in measured
@@ -163,6 +170,25 @@ def table_paths(doc: Document, block: Block, out: Collected) -> None:
             for token in paths:
                 out.add(token.path, row_kind or (context.kind if context else None), row.line)
             break
+
+
+def _verdicts(table: Table, vocab: Vocabulary) -> bool:
+    """The table has a status column of verdicts (VERIFIED, ✓ WIRED, PASS): it checks what it
+    lists."""
+    status_at = next(
+        (i for i, h in enumerate(table.header_texts) if vocab.role("columns", "status").exact(h)),
+        None,
+    )
+    if status_at is None:
+        return False
+    cells = [row.texts[status_at] for row in table.rows if status_at < len(row.texts)]
+    done = vocab.role("status", "done")
+    verdicts = sum(
+        1
+        for cell in cells
+        if (status_of(cell, vocab) is not None or has_mark(cell[:3])) and not done.found(cell)
+    )
+    return bool(cells) and verdicts * 2 > len(cells)  # "✅ Done", "✅ 完成" deliver, not check
 
 
 def fence_paths(doc: Document, block: Block, out: Collected) -> None:
