@@ -52,7 +52,10 @@ def extract_blockers(doc: Document) -> list[Blocker]:
     candidates: list[Candidate] = []
     roots = blocker_roots(doc)
     for section, role, entries_only in roots:
-        strict = has(vocab.role("blockers", "strong"), section.title)
+        # "Blocked", "❌ CRITICAL ISSUES DISCOVERED": every entry of the heading blocks
+        strict = has(vocab.role("blockers", "strong"), section.title) or bool(
+            severity_of(section.title, vocab)[1]
+        )
         if entries_only or is_container(section.title, vocab):
             candidates.extend(from_section(doc, section, role, strict, headings=not entries_only))
         else:
