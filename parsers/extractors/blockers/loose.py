@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from parsers.document import Block, Document, ListItem, Section
 from parsers.extractors.blockers.entries import Candidate, keep
-from parsers.extractors.blockers.headings import NOT, OPEN, role_context, section_role
+from parsers.extractors.blockers.headings import NOT, OPEN, RESOLVED, role_context, section_role
 from parsers.extractors.blockers.text import (
     FIELD,
     cap,
@@ -84,6 +84,13 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             if field is not None:
                 label = field.group(1)
                 if section_role(label, vocab) != OPEN or not _is_label(label, vocab):
+                    if _fixed_label(label, vocab):
+                        # "**Bug Fixed**: Critical validation bug where price = 0 was skipped"
+                        text = cap(clean(field.group(2)))
+                        if keep(text, RESOLVED, False, vocab):
+                            severity, _ = severity_of(text, vocab)
+                            yield Candidate(text, block.line + offset, True, severity)
+                        continue
                     if not _progress_label(label, vocab):
                         continue  # "Status: BLOCKED" restates a blocker named elsewhere
                     # "Phase 1: 6/9 - P1.8 blocked": the value names the blocked items
@@ -160,6 +167,21 @@ def _field_lines(text: str, vocab: Vocabulary) -> Iterator[tuple[int, str]]:
 
 #: a label, not a sentence: "📝 RECOMMENDED ACTIONS:", not "..., the session:"
 HOWTO_LABEL_WORDS = 4
+
+
+def _fixed_label(label: str, vocab: Vocabulary) -> bool:
+    """A label naming a problem and its fix, and nothing else ("Bug Fixed", "Issue resolved",
+    "Fixed bug")."""
+    words = [
+        w for w in TOKEN.findall(label.lower()) if not vocab.role("blockers", "filler").exact(w)
+    ]
+    single = vocab.role("blockers", "single")
+    resolved = vocab.role("blockers", "resolved")
+    return (
+        len(words) == 2
+        and any(single.exact(w) for w in words)
+        and any(resolved.exact(w) for w in words)
+    )
 
 
 def _progress_label(label: str, vocab: Vocabulary) -> bool:
