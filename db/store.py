@@ -49,6 +49,7 @@ from db.models import (
     TestRunBase,
 )
 from db.models.items import KEY_MAX
+from db.sessions import stored_sequence_number
 
 INT64 = 2**63 - 1
 _SPACES = re.compile(r"\s+")
@@ -134,6 +135,7 @@ def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) ->
         value, _ = storable.value(f"meta.{name}", getattr(meta, name), required=False)
         setattr(report, name, value)
     report.report_date = report_date(report.date)
+    report.sequence_number = stored_sequence_number(report.sequence)
     report.meta_lines = dict(meta.lines)
     report.summary = parsed.summary
     report.parser_version = parsed.parser_version
