@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.dashboard import revise_project
+from db.engine import run_sync
+from db.first_mentions import merge_first_mentions
 from db.models import ClaimFinding, Project, Remediation, Report
 
 #: follow at most this many merges (a merge never points back, but a bound costs nothing)
@@ -186,6 +188,8 @@ async def merge(session: AsyncSession, source: Remediation, target: Remediation)
         .where(col(ClaimFinding.remediation_id) == source.id)
         .values(remediation_id=target.id)
     )
+    if source.id is not None and target.id is not None:
+        await run_sync(session, merge_first_mentions, source.id, target.id)
     await session.exec(
         update(Remediation)
         .where(col(Remediation.merged_into_id) == source.id)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from sqlmodel import Session
 
 import parsers.models as pm
+from db.first_mentions import note_first_mentions
 from db.models import Report
 from db.remediations import SignatureRow, find_or_create, recent_signatures, replace_claims
 from db.sessions import neighbours
@@ -57,7 +58,8 @@ def place_report(session: Session, report: Report) -> None:
     """Set ``report.remediation_id`` by the rule of :mod:`reports_service.progress.grouping`.
 
     A report not stored yet is placed among all the project's stored reports and keeps the
-    remediation when it is inserted; a stored one among those stored before it, and is updated.
+    remediation when it is inserted; a stored one among those stored before it, and is updated
+    (and becomes a first mention of its blockers in its remediation where it is the earliest).
     """
     earlier = recent_signatures(session, report.project_id, WINDOW, before=report.id)
     signature = ReportSignature(
@@ -80,6 +82,7 @@ def place_report(session: Session, report: Report) -> None:
     if report.id is not None:
         session.add(report)
         session.flush()
+        note_first_mentions(session, report)
 
 
 def check_claims(
