@@ -117,45 +117,22 @@ def _first(remediation_id: int, column: Any, descending: bool = False) -> Any:
     return sa.select(column).where(_in(remediation_id)).order_by(ordered).limit(1)
 
 
-@dataclass(frozen=True, slots=True)
-class _Survey:
-    ordering: Ordering | None  #: None: sequence numbers, one of them too large for SQL
-    count: int
-    first_received_at: dt.datetime | None
-    last_received_at: dt.datetime | None
-
-
-def _survey(session: Session, remediation_id: int) -> _Survey:
-    """Which ordering applies (index probes for a report without a sequence number, without a
-    date, with a number too large), how many reports, and the first and last arrival time:
-    one statement, each part on its own index."""
+def _probes(remediation_id: int) -> tuple[Any, ...]:
+    """Is there a report without a sequence number, one without a date, one with a number too
+    large for SQL: three seeks in the remediation's indexes."""
     within = _in(remediation_id)
-    statement = sa.select(
+    return (
         sa.exists().where(within, col(Report.sequence_number).is_(None)),
         sa.exists().where(within, col(Report.report_date).is_(None)),
         sa.exists().where(within, col(Report.sequence_number) == SEQUENCE_MAX),
-        sa.select(sa.func.count()).select_from(Report).where(within).scalar_subquery(),
-        _first(remediation_id, col(Report.received_at)).scalar_subquery(),
-        _first(remediation_id, col(Report.received_at), descending=True).scalar_subquery(),
     )
-    unnumbered, undated, too_large, count, first, last = (
-        session.connection().execute(statement).one()
-    )
-    ordering: Ordering | None
+
+
+def _ordering(unnumbered: bool, undated: bool, too_large: bool) -> Ordering | None:
+    """The ordering :func:`_probes` found (None: by sequence numbers, one too large for SQL)."""
     if not unnumbered:
-        ordering = None if too_large else "sequence"
-    else:
-        ordering = "date" if not undated else "arrival"
-    return _Survey(ordering, count, _utc(first), _utc(last))
-
-
-def _utc(value: dt.datetime | str | None) -> dt.datetime | None:
-    """A received time read through a subquery (SQLite hands back the stored text)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
+        return None if too_large else "sequence"
+    return "arrival" if undated else "date"
 
 
 def session_keys(session: Session, remediation_id: int) -> list[SessionKey]:
@@ -181,40 +158,51 @@ def _ordered_in_python(session: Session, remediation_id: int) -> list[SessionKey
 def latest_sessions(session: Session, remediation_id: int, limit: int) -> Sessions[SessionRow]:
     """The remediation's last ``limit`` sessions in session order, its count of sessions and
     its first and last arrival times."""
-    survey = _survey(session, remediation_id)
+    within = _in(remediation_id)
+    survey = sa.select(
+        *_probes(remediation_id),
+        sa.select(sa.func.count()).select_from(Report).where(within).scalar_subquery(),
+        _first(remediation_id, col(Report.received_at)).scalar_subquery(),
+        _first(remediation_id, col(Report.received_at), descending=True).scalar_subquery(),
+    )
     connection = session.connection()
-    if survey.ordering is None:
+    found: Any = connection.execute(survey).one()
+    unnumbered, undated, too_large, count, first, last = found
+    ordering = _ordering(unnumbered, undated, too_large)
+    if ordering is None:
         ids = [key.id for key in _ordered_in_python(session, remediation_id)[-limit:]]
-        found = connection.execute(sa.select(*_ROW_COLUMNS).where(col(Report.id).in_(ids)))
-        by_id = {row[0]: row for row in found}
+        chosen = connection.execute(sa.select(*_ROW_COLUMNS).where(col(Report.id).in_(ids)))
+        by_id = {row[0]: row for row in chosen}
         rows = [by_id[i] for i in ids]
     else:
-        key = _order_key(survey.ordering)
         statement = (
             sa.select(*_ROW_COLUMNS)
-            .where(_in(remediation_id))
-            .order_by(*(column.desc() for column in key))
+            .where(within)
+            .order_by(*(column.desc() for column in _order_key(ordering)))
             .limit(limit)
         )
         rows = list(reversed(connection.execute(statement).all()))
     return Sessions(
         latest=[SessionRow(*row) for row in rows],  # type: ignore[arg-type]  # ids are set
-        count=survey.count,
-        first_received_at=survey.first_received_at,
-        last_received_at=survey.last_received_at,
+        count=count,
+        first_received_at=first,
+        last_received_at=last,
     )
 
 
-def neighbours(session: Session, remediation_id: int, report_id: int) -> tuple[int | None, ...]:
+def neighbours(
+    session: Session, remediation_id: int, report_id: int
+) -> tuple[int | None, int | None]:
     """The ids of the sessions just before and just after report ``report_id`` in its
-    remediation's session order (None at either end): two index seeks."""
-    ordering = _survey(session, remediation_id).ordering
+    remediation's session order (None at either end): index seeks, whatever its length."""
+    connection = session.connection()
+    ordering = _ordering(*connection.execute(sa.select(*_probes(remediation_id))).one())
     if ordering is None:
         ids = [key.id for key in _ordered_in_python(session, remediation_id)]
         at = ids.index(report_id)
         return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
     key = _order_key(ordering)
-    own = session.connection().execute(sa.select(*key).where(col(Report.id) == report_id)).one()
+    own = connection.execute(sa.select(*key).where(col(Report.id) == report_id)).one()
     here = sa.tuple_(*(sa.literal(v, column.type) for v, column in zip(own, key, strict=True)))
     position = sa.tuple_(*key)
 
@@ -227,5 +215,5 @@ def neighbours(session: Session, remediation_id: int, report_id: int) -> tuple[i
             .scalar_subquery()
         )
 
-    previous, following = session.connection().execute(sa.select(beside(True), beside(False))).one()
+    previous, following = connection.execute(sa.select(beside(True), beside(False))).one()
     return previous, following
