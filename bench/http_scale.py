@@ -1,7 +1,8 @@
 """The store grown over HTTP, as agents grow it: reports POSTed to a running server, then queried.
 
     .venv/bin/python bench/http_scale.py --sizes 1000 100000 --keep /tmp/http-scale \
-        [--clients 4] [--workers 1] [--rounds 30] [--database-url-template URL]
+        [--clients 4] [--workers 1] [--rounds 30] [--database-url-template URL] \
+        [--one-remediation]
 
 For each size, a database of its own (``DIR/http-SIZE.sqlite3``, or ``--database-url-template``
 with ``{size}`` in it) is brought to SIZE synthetic reports (``bench/synthetic.py``'s report
@@ -9,9 +10,10 @@ shapes) by POSTing them to a uvicorn server with ``--clients`` concurrent client
 grows as a real one does, by more workstreams rather than longer ones: 4 projects, 25
 workstreams each under way at a time, each running 12 sessions before the next 25 start
 (``grown``), each naming its module in its header (a made-up word per workstream), so a
-remediation at 100k reports is as long as at 1k. Every report goes through
-the API, the parser, the store and progress tracking (remediations, claim checks). Reports
-already there are kept (``--keep``): an interrupted run carries on. Printed per size:
+remediation at 100k reports is as long as at 1k (``--one-remediation``: no module, so each
+project's reports make one remediation, a quarter of the store: the worst case). Every report
+goes through the API, the parser, the store and progress tracking (remediations, claim checks).
+Reports already there are kept (``--keep``): an interrupted run carries on. Printed per size:
 reports/s, and the server's RSS right after the last POST (every uvicorn process, summed).
 
 Then one server per size, and every endpoint of ``bench/scale.py`` (the remediation API and
@@ -48,15 +50,29 @@ PROJECTS = 4
 
 
 def grown(
-    count: int, projects: int = PROJECTS, active: int = 25, sessions: int = 12, seed: int = 8
+    count: int,
+    projects: int = PROJECTS,
+    active: int = 25,
+    sessions: int = 12,
+    seed: int = 8,
+    modules: bool = True,
 ) -> Iterator[tuple[str, str]]:
     """``count`` (project, markdown) pairs: cohorts of ``active`` workstreams per project, each
-    cohort's sessions in turn, then the next cohort (new names)."""
+    cohort's sessions in turn, then the next cohort (new names). ``modules=False``: the reports
+    name no module and their workstreams differ by a number only, so that every report of a
+    project joins one remediation (the worst case: a remediation as long as the store)."""
     rng = random.Random(seed)
     made = 0
     for cohort in itertools.count():
         streams = [
-            dataclasses.replace(stream, name=f"{stream.area} {_code(cohort * 1000 + index)}")
+            dataclasses.replace(
+                stream,
+                name=(
+                    f"{stream.area} {_code(cohort * 1000 + index)}"
+                    if modules
+                    else f"{stream.name} {cohort}"
+                ),
+            )
             for index, stream in enumerate(workstreams(projects, active, rng))
         ]
         for session in range(1, sessions + 1):
@@ -64,13 +80,14 @@ def grown(
                 if made == count:
                     return
                 markdown = report(stream, session, rng)
-                # a header naming the module: what the grouping rule follows (without one,
-                # every report of a project joins its default remediation)
-                agent = f"**Agent**: {stream.agent}\n"
-                yield (
-                    stream.project,
-                    markdown.replace(agent, f"{agent}**Module:** {stream.name.title()}\n", 1),
-                )
+                if modules:
+                    # a header naming the module: what the grouping rule follows (without one,
+                    # every report of a project joins its default remediation)
+                    agent = f"**Agent**: {stream.agent}\n"
+                    markdown = markdown.replace(
+                        agent, f"{agent}**Module:** {stream.name.title()}\n", 1
+                    )
+                yield stream.project, markdown
                 made += 1
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -110,7 +127,7 @@ async def project_tokens(database_url: str) -> dict[str, str]:
 
 
 async def post_missing(
-    base: str, tokens: dict[str, str], size: int, skip: int, clients: int
+    base: str, tokens: dict[str, str], size: int, skip: int, clients: int, modules: bool = True
 ) -> None:
     """POST reports ``skip`` .. ``size`` of the synthetic sequence, printing progress."""
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue(maxsize=clients * 4)
@@ -118,7 +135,7 @@ async def post_missing(
     start = time.perf_counter()
 
     async def feed() -> None:
-        for index, (project, markdown) in enumerate(grown(size)):
+        for index, (project, markdown) in enumerate(grown(size, modules=modules)):
             if index >= skip:
                 await queue.put((project, markdown))
         for _ in range(clients):
@@ -170,6 +187,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument(
+        "--one-remediation",
+        action="store_true",
+        help="reports without a module: each project's reports make one remediation (worst case)",
+    )
     args = parser.parse_args()
     args.keep.mkdir(parents=True, exist_ok=True)
 
@@ -189,7 +211,16 @@ def main() -> None:
         tokens = asyncio.run(project_tokens(url))
         workers = {"WEB_CONCURRENCY": str(args.workers)} if args.workers > 1 else {}
         with running_server(url, args.keep / f"http-{size}.log", **workers) as server:
-            asyncio.run(post_missing(server.url, tokens, size, stored, args.clients))
+            asyncio.run(
+                post_missing(
+                    server.url,
+                    tokens,
+                    size,
+                    stored,
+                    args.clients,
+                    modules=not args.one_remediation,
+                )
+            )
             rss = server_rss_kib(server.process.pid)
         print(f"{size}: server RSS after the last POST {rss / 1024:.0f} MiB", flush=True)
     if args.fill_only:

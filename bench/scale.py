@@ -1,11 +1,12 @@
 """Query times as the store grows: p50/p95 at 1k, 10k, 100k synthetic reports.
 
 Each (database, size) gets a database of its own (a SQLite file, or a PostgreSQL database named
-``bench_scale_SIZE`` on the server of --postgres), filled by ``bench/synthetic.py``'s ``fill``:
-every report read by the real parser in a process pool and stored through ``add_report`` (and
-``track`` with --track), 1000 per transaction, the same readings into SQLite and PostgreSQL at
-once. With --keep DIR the SQLite files stay in DIR and the PostgreSQL databases stay too, and a
-database that already holds SIZE reports is measured as it is (fill once, measure again later).
+``bench_scale_SIZE`` on the server of --postgres; ``PREFIX_SIZE`` with --postgres-prefix), filled
+by ``bench/synthetic.py``'s ``fill``: every report read by the real parser in a process pool
+and stored through ``add_report`` (and ``track`` with --track), 1000 per transaction, the same
+readings into SQLite and PostgreSQL at once. With --keep DIR the SQLite files stay in DIR and the
+PostgreSQL databases stay too, and a database that already holds SIZE reports is measured as it
+is (fill once, measure again later).
 
 Then, database by database, the dashboard's start: a server without the background warm-up
 (``REPORTS_DASHBOARD_WARM=false``) and the time of its first gate-board view (it reads every
@@ -22,7 +23,8 @@ view after it. The POSTs stay in a kept database (a few reports more than SIZE).
 
 Usage:
   python bench/scale.py [--sizes 1000 10000 100000] [--rounds 50] [--backends sqlite postgres]
-                        [--postgres ADMIN_URL] [--keep DIR [--fill-only]] [--jobs N]
+                        [--postgres ADMIN_URL] [--postgres-prefix bench_scale]
+                        [--keep DIR [--fill-only]] [--jobs N]
                         [--changes 10] [--reparses 3]
 """
 
@@ -77,15 +79,18 @@ def stored_reports(url: str) -> int:
         engine.dispose()
 
 
-def database(backend: str, size: int, postgres: str, folder: Path, keep: bool) -> str:
-    """The URL of the (backend, size) database: kept if ``keep`` and it exists, else fresh."""
+def database(
+    backend: str, size: int, postgres: str, folder: Path, keep: bool, prefix: str = "bench_scale"
+) -> str:
+    """The URL of the (backend, size) database: kept if ``keep`` and it exists, else fresh
+    (PostgreSQL: database ``PREFIX_SIZE``; SQLite: ``FOLDER/scale-SIZE.sqlite3``)."""
     if backend == "sqlite":
         path = folder / f"scale-{size}.sqlite3"
         if not keep:
             for stale in folder.glob(f"{path.name}*"):
                 stale.unlink()
         return f"sqlite+aiosqlite:///{path}"
-    name = f"bench_scale_{size}"
+    name = f"{prefix}_{size}"
     url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
     admin = sa.create_engine(_sync_url(postgres), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -316,6 +321,11 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="admin URL of PostgreSQL")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the databases; SQLite here")
+    parser.add_argument(
+        "--postgres-prefix",
+        default="bench_scale",
+        help="PostgreSQL databases are PREFIX_SIZE (another name keeps others' runs apart)",
+    )
     parser.add_argument("--jobs", type=int, help="parser processes for the fill")
     parser.add_argument(
         "--track", action="store_true", help="fill with progress tracking (and measure its API)"
@@ -331,7 +341,12 @@ def main() -> None:
         for size in args.sizes:
             made = {
                 (backend, size): database(
-                    backend, size, args.postgres, folder, args.keep is not None
+                    backend,
+                    size,
+                    args.postgres,
+                    folder,
+                    args.keep is not None,
+                    args.postgres_prefix,
                 )
                 for backend in args.backends
             }

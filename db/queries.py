@@ -12,6 +12,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.first_mentions import arrivals_since, first_mentions
 from db.models import (
     Blocker,
     BlockerRead,
@@ -200,8 +201,9 @@ async def latest_blockers(
 
 
 async def _with_remediations(session: AsyncSession, items: list[BlockerRead]) -> list[BlockerRead]:
-    """Each blocker of a page with its remediation and its age in that remediation's reports:
-    a few grouped queries per page, never one per report."""
+    """Each blocker of a page with its remediation and its age there: reports of the remediation
+    since the first one naming it (``blocker_first_mentions``, one row per blocker), counted in
+    one walk of each remediation's ids (``db.first_mentions.arrivals_since``)."""
     if not items:
         return items
     statement = (
@@ -215,32 +217,12 @@ async def _with_remediations(session: AsyncSession, items: list[BlockerRead]) ->
     }
     if not placed:
         return items
-    keys = {normalise_key(item.text) for item in items}
-    remediation_ids = {rid for rid, _ in placed.values()}
-    # from the remediations' reports to their blockers (ix_reports_remediation_id, then
-    # ix_blockers_report_id): a filter on the keys would let the planner start from
-    # ix_blockers_key_resolved instead, every mention of those keys in the whole history
-    in_remediations = sa.select(col(Report.id)).where(
-        col(Report.remediation_id).in_(remediation_ids)
+    first = await first_mentions(
+        session,
+        {rid for rid, _ in placed.values()},
+        {normalise_key(item.text) for item in items},
     )
-    first_statement = (
-        sa.select(col(Report.remediation_id), col(Blocker.key), func.min(col(Blocker.report_id)))
-        .join(Report, col(Report.id) == col(Blocker.report_id))
-        .where(col(Blocker.report_id).in_(in_remediations))
-        .group_by(col(Report.remediation_id), col(Blocker.key))
-    )
-    first = {
-        (rid, key): report_id
-        for rid, key, report_id in await session.exec(first_statement)  # type: ignore[call-overload]
-        if key in keys
-    }
-    ages: dict[tuple[int, int], int] = {}
-    for (rid, _), first_id in first.items():
-        if (rid, first_id) not in ages:
-            count = select(func.count(col(Report.id))).where(
-                col(Report.remediation_id) == rid, col(Report.id) >= first_id
-            )
-            ages[rid, first_id] = (await session.exec(count)).one()
+    ages = await arrivals_since(session, {(rid, start) for (rid, _), start in first.items()})
     enriched = []
     for item in items:
         if item.report.id not in placed:

@@ -1,9 +1,9 @@
-"""Reads and writes of remediations: finding or creating one, the reports it holds, renaming and
-merging, and the claim findings stored on its reports."""
+"""Reads and writes of remediations: finding or creating one, renaming and merging, and the claim
+findings stored on its reports. The reports it holds, in session order, are read by
+``db.sessions``."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.dashboard import revise_project
+from db.engine import run_sync
+from db.first_mentions import merge_first_mentions
 from db.models import ClaimFinding, Project, Remediation, Report
 
 #: follow at most this many merges (a merge never points back, but a bound costs nothing)
@@ -32,20 +34,6 @@ class SignatureRow:
     scope_label: str | None
     sequence: str | None
     in_response_to: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRow:
-    """A report as a remediation's history reads it (never the raw markdown)."""
-
-    id: int
-    title: str | None
-    date: str | None
-    agent: str | None
-    received_at: dt.datetime
-    kind: str
-    sequence: str | None
-    report_date: dt.date | None
 
 
 _SIGNATURE_COLUMNS = (
@@ -104,49 +92,6 @@ def find_or_create(
         except IntegrityError:
             found = session.exec(statement).one()
     return resolve(session, found)
-
-
-def session_rows(
-    session: Session, remediation_id: int, latest: int | None = None
-) -> list[SessionRow]:
-    """The reports of a remediation (only the ``latest`` arrivals when given)."""
-    statement = sa.select(
-        col(Report.id),
-        col(Report.title),
-        col(Report.date),
-        col(Report.agent),
-        col(Report.received_at),
-        col(Report.kind),
-        col(Report.sequence),
-        col(Report.report_date),
-    ).where(col(Report.remediation_id) == remediation_id)
-    if latest is not None:
-        statement = statement.order_by(col(Report.id).desc()).limit(latest)
-    rows = session.connection().execute(statement).all()  # plain rows: see recent_signatures
-    return [SessionRow(*row) for row in rows]  # type: ignore[arg-type]  # stored ids are set
-
-
-@dataclass(frozen=True, slots=True)
-class SessionKey:
-    """What :func:`reports_service.progress.history.session_order` reads of a report."""
-
-    id: int
-    sequence: str | None
-    report_date: dt.date | None
-
-
-def session_keys(
-    session: Session, remediation_id: int, latest: int | None = None
-) -> list[SessionKey]:
-    """:func:`session_rows` with only what orders them: storing a report reads them each time,
-    and converting the other columns (times, dates) cost more than the query."""
-    statement = sa.select(col(Report.id), col(Report.sequence), col(Report.report_date)).where(
-        col(Report.remediation_id) == remediation_id
-    )
-    if latest is not None:
-        statement = statement.order_by(col(Report.id).desc()).limit(latest)
-    rows = session.connection().execute(statement).all()
-    return [SessionKey(*row) for row in rows]  # type: ignore[arg-type]  # stored ids are set
 
 
 def replace_claims(
@@ -243,6 +188,8 @@ async def merge(session: AsyncSession, source: Remediation, target: Remediation)
         .where(col(ClaimFinding.remediation_id) == source.id)
         .values(remediation_id=target.id)
     )
+    if source.id is not None and target.id is not None:
+        await run_sync(session, merge_first_mentions, source.id, target.id)
     await session.exec(
         update(Remediation)
         .where(col(Remediation.merged_into_id) == source.id)

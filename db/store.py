@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import parsers.models as pm
 from db.dashboard import revise_project
 from db.engine import run_sync
+from db.first_mentions import blocker_keys, note_first_mentions, renote_first_mentions
 from db.latest import note_latest, renote_latest
 from db.models import (
     Blocker,
@@ -49,6 +50,7 @@ from db.models import (
     TestRunBase,
 )
 from db.models.items import KEY_MAX
+from db.sessions import stored_sequence_number
 
 INT64 = 2**63 - 1
 _SPACES = re.compile(r"\s+")
@@ -134,6 +136,7 @@ def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) ->
         value, _ = storable.value(f"meta.{name}", getattr(meta, name), required=False)
         setattr(report, name, value)
     report.report_date = report_date(report.date)
+    report.sequence_number = stored_sequence_number(report.sequence)
     report.meta_lines = dict(meta.lines)
     report.summary = parsed.summary
     report.parser_version = parsed.parser_version
@@ -194,15 +197,18 @@ def add_report(
         raise RuntimeError("the report was not given an id")
     _insert_items(session, report.id, parsed, storable)
     note_latest(session, report)
+    note_first_mentions(session, report)
     return storable.notes
 
 
 def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> None:
     """Swap a stored report's meta and items for ``parsed`` (the raw markdown is untouched), and
-    raise its project's revision, so that the dashboard reads the project again."""
+    raise its project's revision, so that the dashboard reads the project again. Its latest and
+    first mentions follow (``db.latest``, ``db.first_mentions``)."""
     if report.id is None:
         raise ValueError("the report is not stored")
     session.exec(revise_project(report.project_id))
+    before = blocker_keys(session, report.id) if report.remediation_id is not None else set()
     for spec in ITEM_TABLES:
         session.exec(delete(spec.table).where(col(spec.table.report_id) == report.id))  # type: ignore[attr-defined]
     storable = _Storable()
@@ -210,6 +216,7 @@ def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> 
     session.add(report)
     _insert_items(session, report.id, parsed, storable)
     renote_latest(session, report)
+    renote_first_mentions(session, report, before)
 
 
 def _load_items(

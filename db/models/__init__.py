@@ -26,7 +26,7 @@ from db.models.items import (
     TestRun,
     TestRunBase,
 )
-from db.models.latest import LatestMention
+from db.models.latest import BlockerFirstMention, LatestMention
 from db.models.progress import ClaimFinding, ClaimFindingBase, Remediation, RemediationBase
 from db.models.projects import (
     PROJECT_NAME_PATTERN,
@@ -49,6 +49,7 @@ __all__ = [
     "ApiTokenRead",
     "Blocker",
     "BlockerBase",
+    "BlockerFirstMention",
     "BlockerRead",
     "ClaimFinding",
     "ClaimFindingBase",

@@ -1,6 +1,7 @@
 """The latest mention of each gate, coverage scope and blocker of a project, kept as reports are
 stored (``db.latest``), so that "what is failing / open now" reads as many rows as it answers
-instead of ranking every mention in the history."""
+instead of ranking every mention in the history; and the first mention of each blocker in each
+remediation (``db.first_mentions``), so that a listed blocker's age does not read its history."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from db.models.items import KEY_MAX
 
-__all__ = ["STATE_MAX", "LatestMention"]
+__all__ = ["STATE_MAX", "BlockerFirstMention", "LatestMention"]
 
 #: a gate's status is at most 16 characters; "open" / "resolved" for blockers
 STATE_MAX = 16
@@ -40,3 +41,17 @@ class LatestMention(SQLModel, table=True):
     item_id: int
     position: int
     state: str = Field(max_length=STATE_MAX)
+
+
+class BlockerFirstMention(SQLModel, table=True):
+    """For one (remediation, blocker key) the first report of the remediation that names the
+    blocker (the smallest report id, resolved or not): where a blocker's age in its remediation
+    counts from (``BlockerRead.age_sessions``). Kept by ``db.first_mentions``."""
+
+    __tablename__ = "blocker_first_mentions"
+    __table_args__ = (UniqueConstraint("remediation_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    remediation_id: int = Field(foreign_key="remediations.id", ondelete="CASCADE")
+    key: str = Field(max_length=KEY_MAX)
+    report_id: int = Field(foreign_key="reports.id", ondelete="CASCADE", index=True)

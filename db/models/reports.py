@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
@@ -45,7 +45,14 @@ class Report(ReportBase, table=True):
         Index("ix_reports_project_id_report_date", "project_id", "report_date"),
         Index("ix_reports_project_id_agent", "project_id", "agent"),
         Index("ix_reports_project_id_kind", "project_id", "kind"),
-        Index("ix_reports_remediation_id", "remediation_id"),
+        # a remediation's sessions in each of the three session orders (db.sessions), and its
+        # first and last arrival
+        Index("ix_reports_remediation_id_id", "remediation_id", "id"),
+        Index(
+            "ix_reports_remediation_id_sequence_number", "remediation_id", "sequence_number", "id"
+        ),
+        Index("ix_reports_remediation_id_report_date", "remediation_id", "report_date", "id"),
+        Index("ix_reports_remediation_id_received_at", "remediation_id", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -66,6 +73,11 @@ class Report(ReportBase, table=True):
     date: str | None = Field(default=None, sa_type=Text, description="the meta date as parsed")
     report_date: dt.date | None = Field(default=None, description="``date`` when it is a real date")
     sequence: str | None = Field(default=None, sa_type=Text)
+    sequence_number: int | None = Field(
+        default=None,
+        sa_type=BigInteger,
+        description="the first number in ``sequence`` (db.sessions.stored_sequence_number)",
+    )
     in_response_to: str | None = Field(default=None, sa_type=Text)
     scope: str | None = Field(default=None, sa_type=Text)
     scope_label: str | None = Field(

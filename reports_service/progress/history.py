@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
+from db.sessions import sequence_number  # the one definition: the store keeps it too
 from reports_service.progress.gatekeys import BlockerMatcher, GateMatcher
-
-_DIGITS = re.compile(r"\d+")
 
 Trend = Literal["improving", "regressing", "stalled", "steady"]
 BlockerState = Literal["open", "resolved", "reopened", "dropped"]
@@ -34,17 +32,13 @@ class Ordered(Protocol):
     def report_date(self) -> dt.date | None: ...
 
 
-def sequence_number(sequence: str | None) -> int | None:
-    match = _DIGITS.search(sequence or "")
-    return int(match.group()) if match else None
-
-
 R = TypeVar("R", bound=Ordered)
 
 
 def session_order(reports: Sequence[R]) -> list[R]:
     """By sequence number where every report carries one, else by report date where every one
-    has a date, else by arrival (id)."""
+    has a date, else by arrival (id). ``db.sessions`` reads a stored remediation's sessions in
+    this order in SQL (its sequence numbers are stored)."""
     numbers = [sequence_number(r.sequence) for r in reports]
     if all(n is not None for n in numbers):
         pairs = sorted(zip(numbers, reports, strict=True), key=lambda p: (p[0], p[1].id))

@@ -12,19 +12,14 @@ from functools import lru_cache
 from sqlmodel import Session
 
 import parsers.models as pm
+from db.first_mentions import note_first_mentions
 from db.models import Report
-from db.remediations import (
-    SignatureRow,
-    find_or_create,
-    recent_signatures,
-    replace_claims,
-    session_keys,
-)
+from db.remediations import SignatureRow, find_or_create, recent_signatures, replace_claims
+from db.sessions import neighbours
 from db.store import add_report, load_items, read_parsed, replace_parse
 from parsers.vocabulary import Vocabulary
 from reports_service.progress.claims import check_report
 from reports_service.progress.grouping import WINDOW, ReportSignature, place, scope_label
-from reports_service.progress.history import session_order
 
 #: what the checks read of the session before (see reports_service.progress.claims)
 AS_PREVIOUS = frozenset({"gates", "coverage_forecasts"})
@@ -63,7 +58,8 @@ def place_report(session: Session, report: Report) -> None:
     """Set ``report.remediation_id`` by the rule of :mod:`reports_service.progress.grouping`.
 
     A report not stored yet is placed among all the project's stored reports and keeps the
-    remediation when it is inserted; a stored one among those stored before it, and is updated.
+    remediation when it is inserted; a stored one among those stored before it, and is updated
+    (and becomes a first mention of its blockers in its remediation where it is the earliest).
     """
     earlier = recent_signatures(session, report.project_id, WINDOW, before=report.id)
     signature = ReportSignature(
@@ -86,6 +82,7 @@ def place_report(session: Session, report: Report) -> None:
     if report.id is not None:
         session.add(report)
         session.flush()
+        note_first_mentions(session, report)
 
 
 def check_claims(
@@ -100,20 +97,14 @@ def check_claims(
     findings to replace yet."""
     if report.id is None or report.remediation_id is None:
         return
-    # the session before a new report is among the remediation's latest arrivals: looking at
-    # those only keeps storing a report as cheap in a long remediation as in a short one
-    ordered = session_order(session_keys(session, report.remediation_id, WINDOW))
-    if all(row.id != report.id for row in ordered):  # an old report, re-parsed
-        ordered = session_order(session_keys(session, report.remediation_id))
-    position = next(i for i, row in enumerate(ordered) if row.id == report.id)
-    previous = ordered[position - 1] if position > 0 else None
-    following = ordered[position + 1] if position + 1 < len(ordered) else None
+    # its neighbours in the whole remediation's session order, found by index seeks (db.sessions)
+    previous, following = neighbours(session, report.remediation_id, report.id)
     own = parsed if parsed is not None else read_parsed(session, report)
-    before = load_items(session, previous.id, AS_PREVIOUS) if previous is not None else None
+    before = load_items(session, previous, AS_PREVIOUS) if previous is not None else None
     claims = check_report(own, _text(report), before, vocabulary)
     replace_claims(session, report.id, report.remediation_id, claims, replacing=not new)
     if following is not None:
-        after_report = session.get(Report, following.id)
+        after_report = session.get(Report, following)
         if after_report is not None and after_report.id is not None:
             after = read_parsed(session, after_report)
             claims = check_report(after, _text(after_report), own, vocabulary)

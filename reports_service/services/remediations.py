@@ -9,7 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.dashboard import ReportItems, report_items
 from db.engine import run_sync
 from db.models import Remediation
-from db.remediations import claims_of, session_rows
+from db.remediations import claims_of
+from db.sessions import Sessions, latest_sessions
 from reports_service.progress import history as h
 
 #: sessions a detail follows (the latest ones); the counts cover all of them
@@ -19,16 +20,28 @@ MAX_SESSIONS = 200
 async def remediation_detail(
     session: AsyncSession, remediation: Remediation, project: str
 ) -> h.RemediationDetail:
+    """A stored remediation's detail: its latest :data:`MAX_SESSIONS` sessions are read in
+    session order (``db.sessions``), the others only counted."""
     if remediation.id is None:
         raise ValueError("the remediation is not stored")
-    every = h.session_order(await run_sync(session, session_rows, remediation.id))
-    return await detail_of_sessions(
+    sessions = await run_sync(session, latest_sessions, remediation.id, MAX_SESSIONS)
+    return await detail_of(
         session,
-        every,
+        sessions,
         id=remediation.id,
         project=project,
         name=remediation.name,
         explicit=remediation.explicit,
+    )
+
+
+def sessions_of(every: Sequence[h.SessionRow]) -> Sessions[h.SessionRow]:
+    """A series of reports given whole, in session order, as a detail shows it."""
+    return Sessions(
+        latest=every[-MAX_SESSIONS:],
+        count=len(every),
+        first_received_at=min((r.received_at for r in every), default=None),
+        last_received_at=max((r.received_at for r in every), default=None),
     )
 
 
@@ -41,17 +54,33 @@ async def detail_of_sessions(
     name: str,
     explicit: bool = False,
 ) -> h.RemediationDetail:
-    """The detail of a series of reports given in session order (its latest
-    :data:`MAX_SESSIONS` followed): a stored remediation's, or the dashboard's grouping of
-    reports stored before remediations existed."""
-    ids = [row.id for row in every[-MAX_SESSIONS:]]
+    """The detail of a series of reports given whole, in session order: the dashboard's
+    grouping of reports stored before remediations existed."""
+    return await detail_of(
+        session, sessions_of(every), id=id, project=project, name=name, explicit=explicit
+    )
+
+
+async def detail_of(
+    session: AsyncSession,
+    sessions: Sessions[h.SessionRow],
+    *,
+    id: int,
+    project: str,
+    name: str,
+    explicit: bool = False,
+) -> h.RemediationDetail:
+    """The detail of ``sessions``, its latest ones followed through their stored items."""
+    ids = [row.id for row in sessions.latest[-MAX_SESSIONS:]]
     items = await report_items(session, ids) if ids else None
     claims = await claims_of(session, ids) if ids else []
-    return detail_from(every, items, claims, id=id, project=project, name=name, explicit=explicit)
+    return detail_from(
+        sessions, items, claims, id=id, project=project, name=name, explicit=explicit
+    )
 
 
 def detail_from(
-    every: Sequence[h.SessionRow],
+    sessions: Sessions[h.SessionRow],
     items: ReportItems | None,
     claims: Sequence[h.ClaimRow],
     *,
@@ -60,9 +89,9 @@ def detail_from(
     name: str,
     explicit: bool = False,
 ) -> h.RemediationDetail:
-    """The detail of sessions ``every`` (in session order) from their stored items and claim
-    findings (those of the latest :data:`MAX_SESSIONS` sessions are read)."""
-    rows = every[-MAX_SESSIONS:]
+    """The detail of ``sessions`` from the stored items and claim findings of the latest ones
+    (at most :data:`MAX_SESSIONS`, numbered from 1)."""
+    rows = sessions.latest[-MAX_SESSIONS:]
     number = {row.id: n for n, row in enumerate(rows, 1)}
     gates = h.gate_series(items.gates, number, len(rows)) if items else []
     blockers = h.blocker_threads(items.blockers, number, rows) if items else []
@@ -73,15 +102,15 @@ def detail_from(
         project=project,
         name=name,
         explicit=explicit,
-        sessions=len(every),
+        sessions=sessions.count,
         status=status,
         gates_passing=passing,
         gates_total=total,
         gates_stalled=sum(1 for g in gates if g.stalled_sessions),
         open_blockers=sum(b.state in ("open", "reopened") for b in blockers),
         findings_count=sum(f.source == "claim" for f in found),
-        first_report_at=min((r.received_at for r in every), default=None),
-        last_report_at=max((r.received_at for r in every), default=None),
+        first_report_at=sessions.first_received_at,
+        last_report_at=sessions.last_received_at,
         reports=[
             h.SessionEntry(
                 session=number[r.id],

@@ -3,12 +3,25 @@ findings, rename and merge; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
+import random
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+import parsers.models as pm
+from db.engine import run_sync
+from db.models import Remediation, Report
+from db.sessions import SessionRow
+from db.store import add_report
+from db.tokens import get_or_create_project
+from reports_service.progress.history import session_order
+from reports_service.services.remediations import MAX_SESSIONS, detail_of, sessions_of
 from tests.api.conftest import TokenFactory, bearer
 from tests.progress.series import AUTH, BILLING, numbered_session
 from tests.samples import EXAMPLES
@@ -255,3 +268,62 @@ async def test_a_huge_module_name_is_stored_cut_short(
     (name,) = await remediations(client)
     assert name.startswith("Payments Payments")
     assert len(name) <= 200
+
+
+async def test_a_long_remediation_shows_its_latest_sessions_as_the_whole_order_has_them(
+    client: Client, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """More sessions than a detail follows, arriving out of session order (numbers repeated):
+    the API's detail, read from SQL with a limit, is the one built from every row ordered in
+    Python, numbering, histories and counts alike."""
+    rng = random.Random(8)  # noqa: S311 - test data, not a secret
+    numbers = [n // 2 for n in range(MAX_SESSIONS + 40)]
+    rng.shuffle(numbers)
+    async with sessions() as session:
+        project = await get_or_create_project(session, "shop")
+        assert project.id is not None
+        made = Remediation(project_id=project.id, key="push", name="Push")
+        session.add(made)
+        await session.flush()
+        assert made.id is not None
+        for arrival, number in enumerate(numbers):
+            parsed = pm.ParsedReport(
+                parser_version="1",
+                meta=pm.Meta(title="Push", sequence=f"Session {number}", date="2025-01-02"),
+                gates=[
+                    pm.Gate(
+                        line=4,
+                        name="Coverage",
+                        status="fail",
+                        current=f"{number}%",
+                        current_value=float(number),
+                        target=">=90%",
+                        target_value=90.0,
+                        operator=">=",
+                        unit="%",
+                    ),
+                ],
+                blockers=[
+                    pm.Blocker(line=9, text=f"Blocker {number % 7}", resolved=number % 3 == 0)
+                ],
+            )
+            raw = f"report {arrival}".encode()
+            report = Report(
+                project_id=project.id, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
+                size=len(raw), parser_version="1", remediation_id=made.id,
+            )  # fmt: skip
+            await run_sync(session, add_report, report, parsed)
+        await session.commit()
+        rows = await session.exec(
+            sa.select(Report.id, Report.title, Report.date, Report.agent, Report.received_at,
+                      Report.kind, Report.sequence, Report.report_date)
+            .where(Report.remediation_id == made.id)
+        )  # fmt: skip
+        every = session_order([SessionRow(*row) for row in rows])
+        expected = await detail_of(
+            session, sessions_of(every), id=made.id, project="shop", name="Push"
+        )
+    body = await detail(client, made.id)
+    assert body["sessions"] == len(numbers)
+    assert len(body["reports"]) == MAX_SESSIONS
+    assert body == expected.model_dump(mode="json")

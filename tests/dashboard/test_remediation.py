@@ -13,7 +13,7 @@ from db.dashboard import ReportItems, ReportRow
 from db.models import Blocker, CoverageFigure, Finding, Gate, TestRun
 from reports_service.dashboard.remediation import RemediationView, from_detail
 from reports_service.dashboard.templating import environment
-from reports_service.services.remediations import MAX_SESSIONS, detail_from
+from reports_service.services.remediations import MAX_SESSIONS, detail_from, sessions_of
 
 #: GET /api/remediations/{id} as the progress branch (issue 4) answered it for five sessions of
 #: tests/samples.report_markdown, the third with its coverage target lowered to 60%
@@ -109,7 +109,8 @@ def row(report_id: int) -> ReportRow:
 
 def stream_view(report_ids: list[int], found: ReportItems) -> RemediationView:
     """The page of the sessions ``report_ids`` (in session order) as the dashboard builds it."""
-    detail = detail_from([row(i) for i in report_ids], found, [], id=0, project="p", name="r")
+    every = sessions_of([row(i) for i in report_ids])
+    detail = detail_from(every, found, [], id=0, project="p", name="r")
     return from_detail({**detail.model_dump(mode="json"), "id": None})
 
 

@@ -8,7 +8,6 @@ import hashlib
 import random
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,8 +18,8 @@ from db.models import Blocker, CoverageFigure, Gate, Report
 from db.queries import failing_gates, latest_blockers, latest_coverage
 from db.store import add_report, normalise_key, replace_parse
 from db.tokens import get_or_create_project
-from db.types import utcnow
 from tests.databases import Databases
+from tests.db.legacy import insert_project, insert_report
 from tests.latest import assert_latest_mentions_agree
 
 pytestmark = pytest.mark.anyio
@@ -224,17 +223,11 @@ async def test_migration_0005_fills_the_table_from_the_stored_items(
     sessions = session_factory(engine)
     try:
         async with sessions() as session:
-            # the projects table as 0004 made it (the model has columns added since)
-            old = sa.table("projects", sa.column("id"), sa.column("name"), sa.column("created_at"))
-            project_ids = []
-            for name in ("alpha", "beta"):
-                insert = sa.insert(old).values(name=name, created_at=utcnow())
-                result = await session.exec(insert.returning(old.c.id))  # type: ignore[call-overload]
-                project_ids.append(result.scalar_one())
+            # the tables as 0004 made them (the models have columns added since)
+            project_ids = [await insert_project(session, name) for name in ("alpha", "beta")]
             # ids out of arrival order, as a racing poster or an import leaves them
             for report_id, project, raw in ((30, 0, b"c"), (10, 0, b"a"), (20, 1, b"b")):
-                session.add(new_report(project_ids[project], raw, report_id))
-            await session.flush()
+                await insert_report(session, report_id, project_ids[project], raw)
             for report_id in (10, 20, 30):
                 for position, (name, status) in enumerate(
                     [("Coverage", "fail" if report_id == 10 else "pass"), ("Lint", "fail")]
