@@ -225,7 +225,12 @@ def _table_kinds(doc: Document, block: Block) -> frozenset[str]:
         and not columns.has("target")
     ):
         return frozenset(kinds)  # a status-only summary matrix restates what is listed elsewhere
-    if vocab.role("columns", "task").exact(name_header) and not section_has(doc, block, "gates"):
+    criteria_column = any(vocab.role("columns", "name").exact(h) for h in table.header_texts)
+    if (
+        vocab.role("columns", "task").exact(name_header)
+        and not section_has(doc, block, "gates")
+        and not criteria_column  # "| Milestone | Criterion | Status |" states criteria
+    ):
         return frozenset(kinds)
     status_at = columns.get("status")
     if status_at is not None and not columns.has("target") and _all_done(table, status_at, vocab):
