@@ -67,6 +67,15 @@ def _in_baseline(doc: Document, block: Block) -> bool:
 
 
 def in_forecast(doc: Document, block: Block) -> bool:
+    """The block states expectations: its headings, its list's intro or its parent item say
+    so (memoised per block, as :func:`in_baseline`)."""
+    cache: dict[int, bool] = doc.memo.setdefault("in_forecast", {})
+    if id(block) not in cache:
+        cache[id(block)] = _in_forecast(doc, block)
+    return cache[id(block)]
+
+
+def _in_forecast(doc: Document, block: Block) -> bool:
     vocab = doc.vocab
     forecast = vocab.role("sections", "forecast")
     if any(forecast.found(title) for title in doc.heading_path(block)[-2:]):
