@@ -94,6 +94,11 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "run of pipes": lambda n: "|" * n,
     "unclosed fence": lambda n: "```\n" + "331 passed, 2 failed\n" * (n // 21),
     "percent soup": lambda n: "coverage 55% -> 60% (target 70%) " * (n // 34),
+    # a severity word again and again in one item: each was once checked against all the text
+    # before it (quadratic)
+    "severity words": lambda n: "- Phase 1: " + "P1.5 blocked, " * (n // 14) + "\n",
+    "cjk file names": lambda n: "## 修改文件\n" + "- 完成报告文件" * (n // 14) + ".md\n",
+    "open quotes in a fence": lambda n: "```bash\n" + "echo 'a\n" * (n // 8) + "```\n",
     "open parentheses": lambda n: (
         "# T\n\n**Author "
         + "(" * (n // 2)

@@ -29,7 +29,6 @@ from parsers.vocabulary import Vocabulary
 SHORT_TITLE = 6
 #: marks that tick an item off as done
 TICKS = ("✓", "✔", "☑", "✅")
-TALLY = re.compile(r"\d+\s*$")
 #: "P0: 0, P1: 1 (FEAT-006)": a count right after the severity word
 COUNT_AFTER = re.compile(r"[*_\s]{0,4}[:：=][*_\s]{0,4}\d+(?![\d.%])")
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -280,9 +279,18 @@ def _tally(text: str, vocab: Vocabulary) -> bool:
     if phrases.pattern is None:
         return False
     return any(
-        TALLY.search(text[: m.start()]) or COUNT_AFTER.match(text, m.end())
+        _number_before(text, m.start()) or COUNT_AFTER.match(text, m.end())
         for m in phrases.pattern.finditer(text)
     )
+
+
+def _number_before(text: str, end: int) -> bool:
+    """A number, then only spaces, right before ``end`` (looked at backwards from ``end``: a
+    search of the whole text before each severity word was quadratic)."""
+    at = end - 1
+    while at >= 0 and text[at].isspace():
+        at -= 1
+    return at >= 0 and text[at].isdecimal()
 
 
 def _rated_heading(doc: Document, section: Section) -> Candidate | None:
