@@ -99,6 +99,10 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "severity words": lambda n: "- Phase 1: " + "P1.5 blocked, " * (n // 14) + "\n",
     "cjk file names": lambda n: "## 修改文件\n" + "- 完成报告文件" * (n // 14) + ".md\n",
     "open quotes in a fence": lambda n: "```bash\n" + "echo 'a\n" * (n // 8) + "```\n",
+    # each path of a cell once read all of the cell before it (quadratic)
+    "paths in a table cell": lambda n: (
+        "| File | Change |\n|---|---|\n| " + "src/a.py " * (n // 9) + " | added |\n"
+    ),
     "open parentheses": lambda n: (
         "# T\n\n**Author "
         + "(" * (n // 2)

@@ -22,6 +22,8 @@ from parsers.vocabulary import Vocabulary
 KINDS: tuple[str, ...] = get_args(ChangeKind)
 SENTENCE_END = re.compile(r"(?:[.!?;。！？；]\s|\n)")
 LEADING_MARKS = re.compile(r"^[\W\d_]*", re.UNICODE)
+#: how far before a path its line may start for the path to open the line
+OPENING_CHARS = 400
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 SHORT_LABEL_WORDS = 10
 NEAR_WORDS = 3
@@ -228,8 +230,15 @@ def opens_line(text: str, found: PathToken) -> bool:
     A citation (``【F:a.ts†L3】``) stands apart from the words and always opens."""
     if found.cited:
         return True
-    before = text[: found.start].rsplit("\n", 1)[-1]
-    return len(WORD.findall(LEADING_MARKS.sub("", before))) <= 1
+    # only a short prefix can be marks and a label: look back at most OPENING_CHARS (each path
+    # of a long line read its whole line before it, quadratic in a cell of thousands of paths)
+    window = max(0, found.start - OPENING_CHARS)
+    newline = text.rfind("\n", window, found.start)
+    if newline < 0 and window > 0:
+        return False
+    before = text[newline + 1 : found.start]
+    words = WORD.finditer(LEADING_MARKS.sub("", before))
+    return next(words, None) is None or next(words, None) is None
 
 
 def plan_step(lead: str, vocab: Vocabulary) -> bool:
