@@ -34,9 +34,15 @@ Ordering = Literal["sequence", "date", "arrival"]
 
 
 def sequence_number(sequence: str | None) -> int | None:
-    """The first run of digits of a report's sequence field, as a number; None without one."""
+    """The first run of digits of a report's sequence field, as a number; None without one.
+    A run longer than ``int()`` converts (a stored report of an older parser) orders last."""
     match = _DIGITS.search(sequence or "")
-    return int(match.group()) if match else None
+    if match is None:
+        return None
+    try:
+        return int(match.group())
+    except ValueError:  # more digits than sys.get_int_max_str_digits()
+        return SEQUENCE_MAX + 1
 
 
 def stored_sequence_number(sequence: str | None) -> int | None:

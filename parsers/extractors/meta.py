@@ -44,6 +44,8 @@ TITLE_TAIL_ID = re.compile(
 )
 SEQUENCE_ONLY = re.compile(r"^[^\W\d_]+\s*[#№]?\s*\d+$")
 FALLBACK_LINES = 40
+#: a sequence number is short ("000007", "12.3"); longer runs of digits are ids
+MAX_SEQUENCE_CHARS = 18
 FOOTER_LINES = 15
 DATE_KEY = re.compile(r"(?:_at|_on|date)$", re.IGNORECASE)
 SIGNED_BY = re.compile(r"^([A-Za-z]+(?: [a-z]+)? (?:by|with))\s+(\S.{1,60})$")
@@ -120,6 +122,8 @@ def _sequence_number(value: str) -> str | None:
     if match is None:
         return None
     number = match.group(1)
+    if len(number) > MAX_SEQUENCE_CHARS:
+        return None  # a run of 40 digits is an id or a hash, not a report's number
     return number.lstrip("Ww") if number[:1] in "Ww" else (number if number[:1].isdigit() else None)
 
 

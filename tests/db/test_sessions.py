@@ -290,3 +290,13 @@ async def test_migration_0008_fills_the_sequence_numbers(
         await assert_sql_order_is_the_python_order(sessions, rid)
     finally:
         await engine.dispose()
+
+
+def test_a_sequence_longer_than_int_converts_orders_last_without_an_error() -> None:
+    """An older parser kept any run of digits: one beyond ``int()``'s limit must not break a
+    remediation's page."""
+    from db.sessions import sequence_number
+
+    assert sequence_number("9" * 5000) == SEQUENCE_MAX + 1
+    assert sequence_number("Session 12") == 12
+    assert sequence_number("none") is None
