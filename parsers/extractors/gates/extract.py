@@ -9,7 +9,11 @@ from parsers.extractors.gates.lists import (
     gates_from_items,
     gates_from_marked_lines,
 )
-from parsers.extractors.gates.prose import gates_from_prose, gates_from_thresholds
+from parsers.extractors.gates.prose import (
+    gates_from_bracketed_targets,
+    gates_from_prose,
+    gates_from_thresholds,
+)
 from parsers.extractors.gates.tables import gates_from_table
 from parsers.models import Gate
 from parsers.tables import (
@@ -79,5 +83,6 @@ def extract_gates(doc: Document) -> list[Gate]:
     gates.extend(gates_from_target_fields(doc))
     gates.extend(gates_from_prose(doc))
     gates.extend(gates_from_thresholds(doc))
+    gates.extend(gates_from_bracketed_targets(doc))
     gates.sort(key=lambda gate: gate.line or 0)
     return _dedupe(gates)

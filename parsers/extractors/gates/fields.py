@@ -42,13 +42,14 @@ def gates_from_fields(doc: Document) -> Iterator[Gate]:
     verdicts = vocab.role("gates", "verdict_label")
     gate_words = vocab.role("gates", "word")
     meta_labels = [phrases for role, phrases in vocab.roles("meta").items() if role != "status"]
+    descriptions = vocab.role("gates", "description_label")
     for block, raw, line in _field_lines(doc):
         parsed = split_field(LEADING_MARK.sub("", raw))
         if parsed is None:
             continue
         label, value = parsed
-        if not value or any(p.exact(label) for p in meta_labels):
-            continue
+        if not value or any(p.exact(label) for p in meta_labels) or descriptions.exact(label):
+            continue  # "Purpose: Verify the gate ..." describes a check; its verb is no verdict
         if vocab.role("meta", "status").exact(label) and not gate_words.found(label):
             continue  # "Status: ✅ Fixed" describes a section; it names no criterion
         if GATE_COUNT_SUMMARY.search(value) and gate_words.found(value):

@@ -12,6 +12,7 @@ from parsers.extractors.gates.common import make_gate
 from parsers.fields import split_field
 from parsers.models import CoverageFigure, Gate
 from parsers.tables import section_has
+from parsers.vocabulary import Phrases
 
 # "19.11% < required 30%": a measured percentage compared with a required one
 PROSE_COMPARISON = re.compile(
@@ -110,6 +111,71 @@ def gates_from_prose(doc: Document) -> Iterator[Gate]:
             )
             if gate is not None:
                 yield gate
+
+
+# "30.8% (20/65, target <= 10.0%)": a measured value, then in brackets the bar it is held to
+LEADING_VALUE = re.compile(
+    r"^[*_`\s]*(?P<current>[<>≈~]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|ms|s|x)?)[*_`\s]*[(（]"
+)
+BRACKETED = re.compile(r"[(（](?P<inner>[^()（）\n]{1,80})[)）]")
+BOUND = re.compile(
+    r"(?P<op>≥|≤|>=|<=|<|>|=)?\s?(?P<number>\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|ms|s|x)?"
+)
+
+
+def gates_from_bracketed_targets(doc: Document) -> Iterator[Gate]:
+    """``- fallback rate: 30.8% (20/65, target <= 10.0%)`` and ``sample size: 65 (min required:
+    30)``: a field whose value is a measurement, with its target in brackets after it. The
+    target words are the target column's (every language); a bound word (``min``, ``max``)
+    gives the direction, an explicit operator wins over both."""
+    vocab = doc.vocab
+    targets = vocab.role("columns", "target")
+    ceilings = vocab.role("gates", "upper_bound")
+    floors = vocab.role("gates", "lower_bound")
+    for block in doc.blocks:
+        if block.kind != "paragraph" or ("(" not in block.text and "（" not in block.text):
+            continue
+        for offset, raw in enumerate(block.text.split("\n")):
+            parsed = split_field(raw)
+            if parsed is None:
+                continue
+            label, value = parsed
+            leading = LEADING_VALUE.match(value)
+            if leading is None:
+                continue
+            bracket = BRACKETED.search(value, leading.end() - 1)
+            if bracket is None or bracket.start() != leading.end() - 1:
+                continue
+            inner = bracket.group("inner")
+            spans = [p.first_match(inner) for p in (targets, floors, ceilings)]
+            span = min((found for found in spans if found is not None), default=None)
+            if span is None:
+                continue  # "(20/65)": a fraction, no bar
+            bound = BOUND.search(inner, span[1])
+            if bound is None or not _short_gap(inner[span[1] : bound.start()]):
+                continue
+            current = leading.group("current").strip()
+            unit = bound.group("unit") or ("%" if current.endswith("%") else "")
+            before = inner[: bound.start()]
+            operator = bound.group("op") or _bound_operator(before, floors, ceilings)
+            if operator == "=":
+                operator = ""
+            target = f"{operator}{bound.group('number')}{unit}"
+            gate = make_gate(doc, label, block.line + offset, "prose", target, current)
+            if gate is not None:
+                yield gate
+
+
+def _bound_operator(words: str, floors: Phrases, ceilings: Phrases) -> str:
+    """ ">=" after "min", "<=" after "max"; nothing else: the metric's direction decides."""
+    if floors.found(words):
+        return ">="
+    return "<=" if ceilings.found(words) else ""
+
+
+def _short_gap(gap: str) -> bool:
+    """At most two more words between a target word and its number ("min required: 30")."""
+    return len(gap.split()) <= 2 and not any(ch.isdigit() for ch in gap)
 
 
 def _number_key(text: str) -> str:
