@@ -10,6 +10,7 @@ from parsers.front_matter import FrontMatter, read_front_matter
 from parsers.lint import lint, summarize
 from parsers.merge import merge_front_matter
 from parsers.models import ParsedReport
+from parsers.mojibake import repair_mojibake
 from parsers.registry import REGISTRY
 from parsers.vocabulary import Vocabulary, default_vocabulary
 from parsers.vocabulary import clear_memo as clear_vocabulary_memo
@@ -34,7 +35,14 @@ def parse_report(
         vocab = vocab.extended(extra_words)
     matching.clear_memo()
     clear_vocabulary_memo()
+    text, repaired = repair_mojibake(text)
     doc = build_document(text, vocab)
+    if repaired:
+        doc.issue(
+            None,
+            f"{repaired} characters were UTF-8 read as Windows-1252 (such as 'âœ…' for '✅');"
+            " read as repaired",
+        )
     if doc.front_matter_error is not None:
         doc.issue(*doc.front_matter_error)
     values: dict[str, object] = {}

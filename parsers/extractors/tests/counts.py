@@ -85,6 +85,10 @@ def count_role(word: str, vocab: Vocabulary, after_number: bool = False) -> str 
     for role in ("passed", "failed", "skipped", "errors"):
         if vocab.role("tests", role).exact(first):
             return role
+    if len(parts) in (2, 3) and vocab.role("tests", "total").exact(parts[-2]):
+        for role in ("passed", "failed", "skipped", "errors"):
+            if vocab.role("tests", role).exact(parts[-1]):
+                return role  # "Tests passed: 2824", "Unit tests failed: 3"
     if vocab.role("tests", "total").exact(word) or vocab.role("tests", "total").exact(first):
         return "total"
     if after_number and len(parts) == 2 and vocab.role("tests", "total").exact(parts[1]):
