@@ -461,13 +461,12 @@ def build_document(text: str, vocab: Vocabulary | None = None) -> Document:
         elif kind in ("bullet_list_open", "ordered_list_open"):
             if not item_stack:
                 previous = blocks[-1] if blocks else None
-                list_intro = (
-                    previous.text
-                    if previous is not None
-                    and previous.kind == "paragraph"
-                    and previous.item is None
-                    else ""
-                )
+                if previous is None or previous.kind != "paragraph":
+                    list_intro = ""
+                elif previous.item is None:
+                    list_intro = previous.text
+                # else a list right after a list ("1. `make`" / "- Passed." / "2. ..." switch
+                # markers, so each is its own list): they share the first one's intro
             list_stack.append(kind == "ordered_list_open")
         elif kind in ("bullet_list_close", "ordered_list_close"):
             if list_stack:

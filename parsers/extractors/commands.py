@@ -197,6 +197,16 @@ def _words_verdict(text: str, vocab: Vocabulary) -> bool | None:
     return None
 
 
+def _intro_verdict(intro: str, vocab: Vocabulary) -> bool | None:
+    """A list under a label line ("**Verification Run**", "Commands executed:") is read as
+    under a heading of those words; a longer intro is a sentence, read with its item."""
+    label = intro.strip().strip("*_:： ")
+    longest = 12 if CJK.search(label) else 48  # a label, not a sentence, in any script
+    if not label or "\n" in label or len(label.split()) > 5 or len(label) > longest:
+        return None
+    return _words_verdict(label, vocab)
+
+
 def _heading_verdict(doc: Document, block: Block) -> bool | None:
     """``_section_verdict`` of the block's section, computed once per section."""
     verdicts: dict[int | None, bool | None] = doc.memo.setdefault("commands.heading", {})
@@ -364,7 +374,10 @@ def extract_commands(doc: Document) -> list[Command]:
                 for offset, text in commands:
                     add(text, block.line + 1 + offset)
         elif block.kind in ("paragraph", "heading"):
-            for text in _inline_commands(doc, block, block.inline, _heading_verdict(doc, block)):
+            verdict = _heading_verdict(doc, block)
+            if verdict is None and block.item is not None:
+                verdict = _intro_verdict(block.item.intro, vocab)
+            for text in _inline_commands(doc, block, block.inline, verdict):
                 add(text, block.line)
         elif block.kind == "table":
             for line, text in _table_commands(doc, block, _heading_verdict(doc, block)):
