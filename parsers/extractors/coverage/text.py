@@ -45,8 +45,9 @@ def _from_field(
     label_is_coverage = vocab.role("coverage", "word").found(label)
     listed = block.item is not None or LIST_LIKE.match(raw) is not None
     in_coverage = section_has(doc, block, "coverage", 2) or (
-        # "- **Statements**: 69.03%" anywhere in a report titled as a coverage report
-        _metric_label(label, vocab) and _coverage_report(doc)
+        # "- **Statements**: 69.03%" anywhere in a report titled as a coverage report, or in a
+        # list under a coverage label ("Coverage:" / "- Branches: 80%")
+        _metric_label(label, vocab) and (_coverage_report(doc) or _coverage_intro(block, vocab))
     )
     if not (label_is_coverage or (listed and (in_coverage or _source_label(label, value, vocab)))):
         return False
@@ -72,15 +73,49 @@ def _from_field(
         # "### 1. Queue Processors Module" over "- Coverage: 74%" or "- Branches: 97.18%"
         scope = _component_heading(doc, block) or scope
     estimated = vocab.role("coverage", "estimate").found(label + " " + value)
+    listed_metrics = _metric_list(value, vocab) if metric is None else []
+    if len(listed_metrics) >= 2:  # "61.6% statements, 46.76% branches, 51.8% functions"
+        for figure, named in listed_metrics:
+            out.add(scope, figure, line, None, named, estimated)
+        if scope == "overall":
+            out.headlines.update((named or "", round(f.value, 2)) for f, named in listed_metrics)
+        return True
     out.add(scope, quantity, line, target_in(value, vocab), metric, estimated)
     if scope == "overall":
         out.headlines.add((metric or "", round(quantity.value, 2)))
     return True
 
 
+# "46.76% branches": a percentage, then the word it measures
+PERCENT_WORD = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d+)?\s?%\s?([^\W\d_]+)")
+
+
+def _metric_list(value: str, vocab: Vocabulary) -> list[tuple[Quantity, str | None]]:
+    """Each ``N% metric`` of a value listing several; empty unless every percentage in it is
+    followed by a metric's name."""
+    figures = percentages(value)
+    words = PERCENT_WORD.findall(value)
+    if len(words) != len(figures):
+        return []
+    listed: list[tuple[Quantity, str | None]] = []
+    for figure, word in zip(figures, words, strict=True):
+        if not _metric_label(word, vocab):
+            return []
+        listed.append((figure, metric_of(word, vocab)))
+    return listed
+
+
 def _metric_label(label: str, vocab: Vocabulary) -> bool:
     """A label naming a coverage metric ("Statements", "Branches", "% Lines")."""
     return metric_of(label, vocab) is not None or vocab.role("coverage", "statements").found(label)
+
+
+def _coverage_intro(block: Block, vocab: Vocabulary) -> bool:
+    """The block's list opens under a short coverage label ("Coverage:", "**Cobertura**")."""
+    if block.item is None:
+        return False
+    intro = block.item.intro.strip().strip("*_:： ")
+    return 0 < len(intro) <= 40 and vocab.role("coverage", "word").found(intro)
 
 
 def _coverage_report(doc: Document) -> bool:
