@@ -1,40 +1,55 @@
-"""Text written as UTF-8 and read back as Windows-1252 (``âœ…`` for ✅, ``ðŸ“Š`` for 📊).
+"""Text written as UTF-8 and read back in a single-byte code page: Windows-1252 (``âœ…`` for
+✅, ``ðŸ“Š`` for 📊) or Mac Roman (``‚ö†Ô∏è`` for ⚠️).
 
-Reports saved through a Windows console or editor arrive like that, and every status mark
-and non-Latin word in them is lost to the vocabulary. A UTF-8 sequence read as Windows-1252 is
-a lead character (``Â``..``ô``) followed by one to three characters of the continuation range;
+Reports saved through a Windows console or an old Mac editor arrive like that, and every
+status mark and non-Latin word in them is lost to the vocabulary. A UTF-8 sequence read in such
+a code page is a lead character followed by one to three characters of the continuation range;
 such a run is turned back into bytes and decoded as UTF-8, and kept only when that decodes
-cleanly. Legitimate text almost never forms such a run ("é" is never followed by "€™").
+cleanly. Legitimate text almost never forms such a run ("é" is never followed by "€™"). Mac
+Roman shows continuation bytes as ordinary accented letters, so only its three- and four-byte
+sequences (marks, emoji, CJK) are repaired: a two-byte one could be real French or German.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-#: each continuation byte (0x80-0xBF) as Windows-1252 shows it; its five unassigned bytes come
-#: through as the C1 control of the same number
-_CONTINUATION: dict[str, int] = {}
-for _byte in range(0x80, 0xC0):
-    try:
-        _CONTINUATION[bytes([_byte]).decode("cp1252")] = _byte
-    except UnicodeDecodeError:
-        _CONTINUATION[chr(_byte)] = _byte
 
-_CONTINUATION_CLASS = "".join(re.escape(ch) for ch in _CONTINUATION)
-MISREAD = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION_CLASS}]{{1,3}}")
+@dataclass(frozen=True)
+class _CodePage:
+    pattern: re.Pattern[str]
+    lead: dict[str, int]
+    continuation: dict[str, int]
+
+
+def _code_page(codec: str, first_lead: int) -> _CodePage:
+    def shown(byte: int) -> str:
+        try:
+            return bytes([byte]).decode(codec)
+        except UnicodeDecodeError:  # an unassigned byte comes through as the C1 control
+            return chr(byte)
+
+    lead = {shown(byte): byte for byte in range(first_lead, 0xF5)}
+    continuation = {shown(byte): byte for byte in range(0x80, 0xC0)}
+    leads = "".join(re.escape(ch) for ch in lead)
+    follows = "".join(re.escape(ch) for ch in continuation)
+    return _CodePage(re.compile(f"[{leads}][{follows}]{{1,3}}"), lead, continuation)
+
+
+CODE_PAGES = (_code_page("cp1252", 0xC2), _code_page("mac_roman", 0xE0))
 
 
 def _expected_length(lead: int) -> int:
     return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
-def _repair(match: re.Match[str]) -> str:
-    run = match.group(0)
-    lead = ord(run[0])
+def _repair(run: str, page: _CodePage) -> str:
+    lead = page.lead[run[0]]
     length = _expected_length(lead)
     if len(run) < length:
         return run
-    raw = bytes([lead, *(_CONTINUATION[ch] for ch in run[1:length])])
+    raw = bytes([lead, *(page.continuation[ch] for ch in run[1:length])])
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -44,15 +59,18 @@ def _repair(match: re.Match[str]) -> str:
 
 def repair_mojibake(text: str) -> tuple[str, int]:
     """The text with every misread UTF-8 sequence decoded, and how many were repaired."""
-    if MISREAD.search(text) is None:
-        return text, 0
-    repaired = 0
+    for page in CODE_PAGES:
+        if page.pattern.search(text) is None:
+            continue
+        repaired = 0
 
-    def count(match: re.Match[str]) -> str:
-        nonlocal repaired
-        fixed = _repair(match)
-        if fixed != match.group(0):
-            repaired += 1
-        return fixed
+        def count(match: re.Match[str], page: _CodePage = page) -> str:
+            nonlocal repaired
+            fixed = _repair(match.group(0), page)
+            repaired += fixed != match.group(0)
+            return fixed
 
-    return MISREAD.sub(count, text), repaired
+        text = page.pattern.sub(count, text)
+        if repaired:
+            return text, repaired  # one report, one wrong code page
+    return text, 0

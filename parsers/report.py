@@ -40,8 +40,8 @@ def parse_report(
     if repaired:
         doc.issue(
             None,
-            f"{repaired} characters were UTF-8 read as Windows-1252 (such as 'âœ…' for '✅');"
-            " read as repaired",
+            f"{repaired} characters were UTF-8 read as Windows-1252 or Mac Roman (such as"
+            " 'âœ…' for '✅'); read as repaired",
         )
     if doc.front_matter_error is not None:
         doc.issue(*doc.front_matter_error)

@@ -15,6 +15,8 @@ from parsers.mojibake import repair_mojibake
         ("## ðŸ“Š Final Metrics", "## 📊 Final Metrics"),
         ("â€œquotedâ€\x9d", "“quoted”"),
         ("ç»“æžœ: é€šè¿‡", "结果: 通过"),
+        ("**Status**: ‚ö†Ô∏è **COMPLETE**", "**Status**: ⚠️ **COMPLETE**"),  # Mac Roman
+        ("| Phase 2 | ‚úÖ Complete |", "| Phase 2 | ✅ Complete |"),
     ],
 )
 def test_misread_sequences_are_decoded(misread: str, meant: str) -> None:
@@ -23,7 +25,10 @@ def test_misread_sequences_are_decoded(misread: str, meant: str) -> None:
     assert count > 0
 
 
-@pytest.mark.parametrize("text", ["café… ção Öß naïve", "Größe: 5 µs", "Ãx", "résumé — ok"])
+@pytest.mark.parametrize(
+    "text",
+    ["café… ção Öß naïve", "Größe: 5 µs", "Ãx", "résumé — ok", "«à la française» Ècole Ñandú"],
+)
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert repair_mojibake(text) == (text, 0)
 
