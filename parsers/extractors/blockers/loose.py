@@ -9,7 +9,15 @@ from collections.abc import Iterator
 
 from parsers.document import Block, Document, ListItem, Section
 from parsers.extractors.blockers.entries import Candidate, keep
-from parsers.extractors.blockers.headings import NOT, OPEN, RESOLVED, role_context, section_role
+from parsers.extractors.blockers.headings import (
+    BRACKETS,
+    NOT,
+    OPEN,
+    RESOLVED,
+    is_container,
+    role_context,
+    section_role,
+)
 from parsers.extractors.blockers.text import (
     FIELD,
     cap,
@@ -105,8 +113,8 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
             if not has(strong, line):
                 continue  # no blocking word on the line: no sentence of it can state one
             introduced = _introduced(doc, block, line, offset)
-            if introduced is not None:
-                yield introduced
+            if introduced:
+                yield from introduced
                 continue
             for _, sentence in sentences(line):
                 if (
@@ -221,10 +229,11 @@ def _howto_list(item: ListItem, vocab: Vocabulary) -> bool:
     return section_role(label.rstrip(":：").strip("*_ "), vocab) == NOT
 
 
-def _introduced(doc: Document, block: Block, line: str, offset: int) -> Candidate | None:
+def _introduced(doc: Document, block: Block, line: str, offset: int) -> list[Candidate]:
     """A free paragraph's last line that names a blocker and ends in a colon, over a list
     ("**Database modules (Pydantic v2 blocker):**" over its items): the line with the items
-    it introduces is one blocker."""
+    it introduces is one blocker. A line that only labels blockers ("**Remaining blockers (all
+    require the API key)**:") introduces one blocker per item instead."""
     vocab = doc.vocab
     following = doc.blocks[block.index + 1] if block.index + 1 < len(doc.blocks) else None
     if (
@@ -237,17 +246,29 @@ def _introduced(doc: Document, block: Block, line: str, offset: int) -> Candidat
         or COUNTED.search(line)
         or has(vocab.role("blockers", "restating"), line)
     ):
-        return None
-    items: list[str] = []
+        return []
+    items: list[ListItem] = []
     for later in doc.blocks[following.index :]:
         if later.item is None:
             break
         if later.item.parent is None and later.item.blocks[0] is later:
-            items.append(later.text)
-    text = with_details(line, items, vocab)
+            items.append(later.item)
+    label = clean(BRACKETS.sub(" ", line)).rstrip(":： ")
+    if section_role(label, vocab) == OPEN and is_container(line.rstrip(":： *_"), vocab):
+        listed = []
+        for item in items:
+            text = item_text(item, vocab)
+            if keep(text, OPEN, False, vocab):
+                severity, _ = severity_of(text, vocab)
+                listed.append(
+                    Candidate(text, item.line, resolved_in(item.text, vocab, False), severity)
+                )
+        return listed
+    texts = [item.text for item in items]
+    text = with_details(line, texts, vocab)
     severity, _ = severity_of(text, vocab)
-    resolved = resolved_in(" ".join([line, *items]), vocab, False)
-    return Candidate(text, block.line + offset, resolved, severity)
+    resolved = resolved_in(" ".join([line, *texts]), vocab, False)
+    return [Candidate(text, block.line + offset, resolved, severity)]
 
 
 def _ticked(text: str, vocab: Vocabulary) -> bool:
