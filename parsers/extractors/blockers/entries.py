@@ -102,6 +102,24 @@ def _titled_entries(doc: Document, section: Section) -> Iterator[tuple[Block, li
         yield title, details
 
 
+PASS_MARKS = ("✅", "✔", "☑", "✓")
+
+
+def _settled(detail: str, vocab: Vocabulary) -> bool:
+    """A detail that records the fix as done: a fix or status field whose value opens with a
+    pass mark or word ("- **Fix:** ✅ Just fixed (commit 27)", "- Status: Resolved")."""
+    field = FIELD.match(detail)
+    if field is None:
+        return False
+    label = field.group(1).strip("*_ ")
+    fix_label = vocab.role("blockers", "fix_column").exact(label)
+    if not (fix_label or vocab.role("meta", "status").exact(label)):
+        return False
+    value = field.group(2).lstrip("*_ ")
+    opening = value[:24]
+    return opening.startswith(PASS_MARKS) or resolved_in(opening, vocab, False)
+
+
 def _bold_title(block: Block) -> bool:
     text = block.text.strip()
     bold = sum(len(part) for part in block.inline.strong)
@@ -146,7 +164,10 @@ def from_section(
         text = with_details(title.text, details, vocab)
         if keep(text, role, strict, vocab):
             severity, _ = severity_of(text, vocab)
-            yield Candidate(text, title.line, resolved_in(title.text, vocab, default), severity)
+            resolved = resolved_in(title.text, vocab, default) or any(
+                _settled(detail, vocab) for detail in details
+            )
+            yield Candidate(text, title.line, resolved, severity)
     if titled:
         return
     items = list(_items_under(doc, section))
