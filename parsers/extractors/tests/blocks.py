@@ -13,6 +13,7 @@ from parsers.extractors.tests.lines import LEADING_MARKS, earlier_session
 from parsers.extractors.tests.runs import Runs
 from parsers.fields import split_field
 from parsers.models import TestRun
+from parsers.quantities import ARROW
 from parsers.tables import section_has
 from parsers.vocabulary import Vocabulary
 
@@ -26,7 +27,8 @@ def _line_count(text: str, vocab: Vocabulary) -> tuple[str, int] | None:
     parsed = split_field(text)
     if parsed is not None:
         role = count_role(parsed[0], vocab)
-        number = LABELLED_NUMBER.match(parsed[1]) if role is not None else None
+        value = ARROW.split(parsed[1])[-1]  # "14 → 3": the count now is the one after the arrow
+        number = LABELLED_NUMBER.match(value) if role is not None else None
         if role is None or number is None or vocab.role("tests", "not_runs").found(parsed[0]):
             return None
         return role, _int(number.group(1))
