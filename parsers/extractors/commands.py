@@ -35,6 +35,9 @@ WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|[。！？；]|\n")
 SCRIPT = re.compile(r"^(?:\.{1,2}/|~/)[\w./-]+$")
 NUMBERING = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s*")
+REPLACED_BY = frozenset({"→", "->", "=>", "⟶", "➜", "⇒"})
+# a heading ticked off as done ("### 1. Vitest Installation ✅"): its shell block was run
+DONE_MARK = re.compile(r"[✅✔☑✓]")
 RESULT_WINDOW = 40
 BANNER = re.compile(r"^(?:={3,}|-{3,}|#{3,}) (\S.{0,200}?) (?:={3,}|-{3,}|#{3,})$")
 
@@ -252,6 +255,9 @@ def _fence_verdict(doc: Document, block: Block, comments: list[str]) -> bool:
         verdict = _words_verdict(block.item.text, vocab)
         if verdict is not None:
             return verdict
+    section = doc.section_of(block)
+    if section is not None and section.index != 0 and DONE_MARK.search(section.title):
+        return True  # the shell block of a step ticked off as done was run
     verdict = _heading_verdict(doc, block)
     return True if verdict is None else verdict
 
@@ -315,6 +321,8 @@ def _inline_commands(
         if howto or _opens_instruction(text[begin:start], vocab):
             continue
         stop = spans[number + 1][0] if number + 1 < len(spans) else len(text)
+        if stop < len(text) and text[end:stop].strip() in REPLACED_BY:
+            continue  # "`jest` → `vi`": one name replaced by another, nothing was run
         result = _result_after(text[end : min(end + RESULT_WINDOW, stop)], vocab)
         if len(command.split()) == 1 and not result:
             continue  # `eslint` alone is a tool's name unless a result follows it

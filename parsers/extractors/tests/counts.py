@@ -84,12 +84,17 @@ def count_role(word: str, vocab: Vocabulary, after_number: bool = False) -> str 
             return role
     for role in ("passed", "failed", "skipped", "errors"):
         if vocab.role("tests", role).exact(first):
+            rest = " ".join(parts[1:])
+            if rest and vocab.role("tests", "not_tests").found(rest):
+                return None  # "Successful migrations", "Failed logins" count other things
             return role
     if len(parts) in (2, 3) and vocab.role("tests", "total").exact(parts[-2]):
         for role in ("passed", "failed", "skipped", "errors"):
             if vocab.role("tests", role).exact(parts[-1]):
                 return role  # "Tests passed: 2824", "Unit tests failed: 3"
     if vocab.role("tests", "total").exact(word) or vocab.role("tests", "total").exact(first):
+        if first != word and vocab.role("tests", "not_tests").found(word):
+            return None  # "Total files processed" counts files
         return "total"
     if after_number and len(parts) == 2 and vocab.role("tests", "total").exact(parts[1]):
         return "total"  # "187 unit tests", "28 integration tests"
