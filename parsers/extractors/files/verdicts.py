@@ -28,7 +28,11 @@ WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 SHORT_LABEL_WORDS = 10
 NEAR_WORDS = 3
 LEAD_WORDS = 8
-NOTE = re.compile(r"\s*(?:[(（]([^()（）]{0,48})[)）]|←\s*([^\n←]{1,40}))")
+NOTE = re.compile(
+    r"\s*(?:[(（]([^()（）]{0,48})[)）]|←\s*([^\n←]{1,40})|\[([^\[\]\n]{1,24})\](?!\())"
+)
+#: notes read after a path: "(+120 -0) [NEW]" is a size, then the change
+MAX_NOTES = 2
 NEAR_CJK_CHARS = 4
 SHORT_NOUN_LABEL = 4
 DESCRIPTION = re.compile(r"\s[-—–→]\s|[:：]\s")
@@ -166,9 +170,13 @@ def context_verdict(doc: Document, block: Block) -> Verdict | None:
 def note_verdict(text: str, found: PathToken, vocab: Vocabulary) -> Verdict | None:
     """A note attached to the path: inside its braces or in brackets right after it."""
     notes = [found.mark] if found.mark else []
-    after = NOTE.match(text, found.end)
-    if after is not None:
-        notes.append(after.group(1) or after.group(2) or "")
+    position = found.end
+    for _ in range(MAX_NOTES):
+        after = NOTE.match(text, position)
+        if after is None:
+            break
+        notes.append(after.group(1) or after.group(2) or after.group(3) or "")
+        position = after.end()
     for note in notes:
         if any(
             has(vocab.role("files", role), note) for role in ("existing", "not_changed", "planned")
