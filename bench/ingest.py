@@ -1,14 +1,17 @@
 """Ingest throughput: the corpus POSTed over HTTP to a real server process by N concurrent clients.
 
-    .venv/bin/python bench/ingest.py [CORPUS_DIR] [--clients 1 4 16] [--database-url URL]
+    .venv/bin/python bench/ingest.py [CORPUS_DIR] [--clients 1 4 16] [--workers 1] \
+        [--database-url URL]
 
 Prints, for each N, reports/s and the ratio of the per-report ingest time (wall time / reports)
 to the bare parse time per report, timed right before and after that N's run (their mean), so
 that a machine whose load moves compares like with like (target: <= 1.30, i.e. HTTP + DB add
 at most 30%). Each run posts into a project of its own, so nothing is answered as a duplicate;
 an untimed pass first warms the server up.
-The server is one uvicorn process on a free loopback port; the default database is a fresh SQLite
-file in a temporary directory.
+The server is uvicorn on a free loopback port with ``--workers`` worker processes (default 1: one
+process, as `reports-service serve`); the default database is a fresh SQLite file in a temporary
+directory. The server runs the code this script imports (the same ``sys.path``: run it from the
+checkout it measures, with PYTHONPATH set to it when that is not the installed one).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+import reports_service
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.tokens import create_token
@@ -33,6 +37,11 @@ from reports_service.devserver import server_process
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "reports"
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages (other work on a shared machine moves every figure)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def bare_parse_seconds(texts: list[str], rounds: int) -> float:
@@ -55,6 +64,19 @@ async def make_token(database_url: str, project: str) -> str:
         await engine.dispose()
 
 
+async def wait_healthy(client: httpx.AsyncClient, base: str) -> None:
+    """Until the server answers ``/health``: with several workers, uvicorn says it is running
+    before they listen."""
+    for _ in range(300):
+        try:
+            if (await client.get(f"{base}/health")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{base}/health did not answer 200 within 30 s")
+
+
 async def post_all(
     base: str, project: str, token: str, bodies: list[bytes], clients: int
 ) -> tuple[float, dict[int, int]]:
@@ -67,7 +89,7 @@ async def post_all(
     async with httpx.AsyncClient(
         timeout=120, limits=httpx.Limits(max_connections=clients)
     ) as client:
-        (await client.get(f"{base}/health")).raise_for_status()  # the server is up and warm
+        await wait_healthy(client, base)
 
         async def worker() -> None:
             while not queue.empty():
@@ -88,6 +110,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--parse-rounds", type=int, default=5)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn worker processes of the server"
+    )
     args = parser.parse_args()
 
     paths = sorted(args.corpus.glob("*.md"))
@@ -107,7 +132,11 @@ def main() -> None:
         )
         print(
             f"database: {database_url.split(':')[0]}, python {sys.version.split()[0]}, "
-            f"{os.cpu_count()} cores"
+            f"{os.cpu_count()} cores, load average {load_average()}"
+        )
+        print(
+            f"server: uvicorn, {args.workers} worker process{'es' if args.workers > 1 else ''}; "
+            f"code from {Path(reports_service.__file__).resolve().parent.parent}"
         )
         print(
             f"bare parse: {parse_per_report * 1000:.2f} ms/report "
@@ -117,7 +146,10 @@ def main() -> None:
             f"{'clients':>7}  {'reports/s':>9}  {'ms/report':>9}  {'parse ms':>8}  "
             f"{'ingest/parse':>12}  statuses"
         )
-        with server_process(database_url, Path(directory) / "server.log") as base:
+        # WEB_CONCURRENCY: uvicorn's command line reads its worker count from it
+        workers = {"WEB_CONCURRENCY": str(args.workers)} if args.workers > 1 else {}
+        log = Path(directory) / "server.log"
+        with server_process(database_url, log, **workers) as base:
             # one untimed pass first: connection pools, prepared statements and caches warm up
             warm = f"bench-warmup-{uuid.uuid4().hex[:8]}"
             asyncio.run(
@@ -139,6 +171,7 @@ def main() -> None:
                 )
                 if statuses.get(201, 0) != distinct or any(code >= 500 for code in statuses):
                     sys.exit(f"unexpected statuses {statuses}: see the server log")
+        print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":
