@@ -1,14 +1,20 @@
 """Ingest throughput: the corpus POSTed over HTTP to a real server process by N concurrent clients.
 
-    .venv/bin/python bench/ingest.py [CORPUS_DIR] [--clients 1 4 16] [--database-url URL]
+    .venv/bin/python bench/ingest.py [CORPUS_DIR] [--clients 1 4 16] [--workers 1] \
+        [--database-url URL]
 
 Prints, for each N, reports/s and the ratio of the per-report ingest time (wall time / reports)
 to the bare parse time per report, timed right before and after that N's run (their mean), so
 that a machine whose load moves compares like with like (target: <= 1.30, i.e. HTTP + DB add
-at most 30%). Each run posts into a project of its own, so nothing is answered as a duplicate;
-an untimed pass first warms the server up.
-The server is one uvicorn process on a free loopback port; the default database is a fresh SQLite
-file in a temporary directory.
+at most 30%). Beside it, the CPU time the server's processes used per report, and its ratio
+to the bare parse's CPU time: what the service adds in work, which other load on a shared
+machine does not stretch as it stretches wall time (the client's own work is not in it).
+Each run posts into a project of its own, so nothing is answered as a duplicate; an untimed
+pass first warms the server up.
+The server is uvicorn on a free loopback port with ``--workers`` worker processes (default 1: one
+process, as `reports-service serve`); the default database is a fresh SQLite file in a temporary
+directory. The server runs the code this script imports (the same ``sys.path``: run it from the
+checkout it measures, with PYTHONPATH set to it when that is not the installed one).
 """
 
 from __future__ import annotations
@@ -25,25 +31,55 @@ from pathlib import Path
 
 import httpx
 
+import reports_service
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.tokens import create_token
 from parsers import parse_report
-from reports_service.devserver import server_process
+from reports_service.devserver import running_server
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "reports"
 
 
-def bare_parse_seconds(texts: list[str], rounds: int) -> float:
-    """Median over ``rounds`` of the time to parse every text once, divided per report."""
-    timings = []
+def load_average() -> str:
+    """The 1/5/15-minute load averages (other work on a shared machine moves every figure)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def bare_parse_times(texts: list[str], rounds: int) -> tuple[float, float]:
+    """Medians over ``rounds`` of the wall time and of the CPU time to parse every text once,
+    divided per report."""
+    timings, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for text in texts:
             parse_report(text)
         timings.append(time.perf_counter() - start)
-    return statistics.median(timings) / len(texts)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(timings) / len(texts), statistics.median(cpu) / len(texts)
+
+
+def bare_parse_seconds(texts: list[str], rounds: int) -> float:
+    """Median over ``rounds`` of the time to parse every text once, divided per report."""
+    return bare_parse_times(texts, rounds)[0]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and its living children (the
+    worker processes of a uvicorn supervisor): unlike wall time, not stretched when other work
+    on the machine holds the cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        own, parent = int(stat.parent.name), int(fields[1])
+        if pid in (own, parent):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 async def make_token(database_url: str, project: str) -> str:
@@ -53,6 +89,19 @@ async def make_token(database_url: str, project: str) -> str:
             return (await create_token(session, project, label="bench"))[1]
     finally:
         await engine.dispose()
+
+
+async def wait_healthy(client: httpx.AsyncClient, base: str) -> None:
+    """Until the server answers ``/health``: with several workers, uvicorn says it is running
+    before they listen."""
+    for _ in range(300):
+        try:
+            if (await client.get(f"{base}/health")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{base}/health did not answer 200 within 30 s")
 
 
 async def post_all(
@@ -67,7 +116,7 @@ async def post_all(
     async with httpx.AsyncClient(
         timeout=120, limits=httpx.Limits(max_connections=clients)
     ) as client:
-        (await client.get(f"{base}/health")).raise_for_status()  # the server is up and warm
+        await wait_healthy(client, base)
 
         async def worker() -> None:
             while not queue.empty():
@@ -88,6 +137,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--parse-rounds", type=int, default=5)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn worker processes of the server"
+    )
     args = parser.parse_args()
 
     paths = sorted(args.corpus.glob("*.md"))
@@ -107,7 +159,11 @@ def main() -> None:
         )
         print(
             f"database: {database_url.split(':')[0]}, python {sys.version.split()[0]}, "
-            f"{os.cpu_count()} cores"
+            f"{os.cpu_count()} cores, load average {load_average()}"
+        )
+        print(
+            f"server: uvicorn, {args.workers} worker process{'es' if args.workers > 1 else ''}; "
+            f"code from {Path(reports_service.__file__).resolve().parent.parent}"
         )
         print(
             f"bare parse: {parse_per_report * 1000:.2f} ms/report "
@@ -115,9 +171,13 @@ def main() -> None:
         )
         print(
             f"{'clients':>7}  {'reports/s':>9}  {'ms/report':>9}  {'parse ms':>8}  "
-            f"{'ingest/parse':>12}  statuses"
+            f"{'ingest/parse':>12}  {'server cpu ms':>13}  {'cpu/parse cpu':>13}  statuses"
         )
-        with server_process(database_url, Path(directory) / "server.log") as base:
+        # WEB_CONCURRENCY: uvicorn's command line reads its worker count from it
+        workers = {"WEB_CONCURRENCY": str(args.workers)} if args.workers > 1 else {}
+        log = Path(directory) / "server.log"
+        with running_server(database_url, log, port=None, **workers) as server:
+            base = server.url
             # one untimed pass first: connection pools, prepared statements and caches warm up
             warm = f"bench-warmup-{uuid.uuid4().hex[:8]}"
             asyncio.run(
@@ -128,17 +188,22 @@ def main() -> None:
                 token = asyncio.run(make_token(database_url, project))
                 # bare parse timed right before and after each run too: on a shared machine the
                 # load moves within minutes, and the ratio should compare like with like
-                before = bare_parse_seconds(texts, 1)
+                before, before_cpu = bare_parse_times(texts, 1)
+                server_cpu = cpu_seconds(server.process.pid)
                 elapsed, statuses = asyncio.run(post_all(base, project, token, bodies, clients))
-                parse_now = (before + bare_parse_seconds(texts, 1)) / 2
+                server_cpu = (cpu_seconds(server.process.pid) - server_cpu) / len(bodies)
+                after, after_cpu = bare_parse_times(texts, 1)
+                parse_now, parse_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
                 per_report = elapsed / len(bodies)
                 print(
                     f"{clients:>7}  {len(bodies) / elapsed:>9.1f}  {per_report * 1000:>9.2f}  "
                     f"{parse_now * 1000:>8.2f}  {per_report / parse_now:>12.2f}  "
+                    f"{server_cpu * 1000:>13.2f}  {server_cpu / parse_cpu:>13.2f}  "
                     f"{dict(sorted(statuses.items()))}"
                 )
                 if statuses.get(201, 0) != distinct or any(code >= 500 for code in statuses):
                     sys.exit(f"unexpected statuses {statuses}: see the server log")
+        print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
@@ -129,3 +130,31 @@ async def in_writer(
             return function(session, *args, **kwargs)
 
     return await anyio.to_thread.run_sync(call)
+
+
+#: each writer's one-at-a-time limiter (see :func:`in_writer_serially`)
+_SERIAL: weakref.WeakKeyDictionary[orm.sessionmaker[Session], anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def in_writer_serially(
+    writer: orm.sessionmaker[Session],
+    function: Callable[Concatenate[Session, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """:func:`in_writer`, one call of this process at a time per writer: the others wait their
+    turn in order. For calls that write and parse: in threads of one process they cannot run
+    at once in any case (one interpreter lock), and those that did each waited for SQLite's
+    write lock in turn, in sleeps of the busy handler's growing length, which left the lock
+    free between them."""
+    limiter = _SERIAL.get(writer)
+    if limiter is None:
+        limiter = _SERIAL[writer] = anyio.CapacityLimiter(1)
+
+    def call() -> T:
+        with writer() as session:
+            return function(session, *args, **kwargs)
+
+    return await anyio.to_thread.run_sync(call, limiter=limiter)

@@ -19,7 +19,7 @@ that report. Migration 0005 fills the table from the rows stored before it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -130,11 +130,15 @@ def _note_statement(dialect: str, kind_name: str) -> Any:
     return upsert(dialect, latest_of(kind, kind.table.report_id == sa.bindparam("report_id")))
 
 
-def note_latest(session: Session, report: Report) -> None:
+def note_latest(session: Session, report: Report, stored: Container[Any] | None = None) -> None:
     """Make ``report``'s gates, coverage figures and blockers (inserted already) the latest
-    mentions of their keys, where no later report mentions them."""
+    mentions of their keys, where no later report mentions them. ``stored``: the item tables
+    the report has rows in, when the caller knows (a kind without rows has nothing to note,
+    and its statement is skipped)."""
     dialect = _dialect(session)
-    for name in KINDS:
+    for name, kind in KINDS.items():
+        if stored is not None and kind.table not in stored:
+            continue
         statement = _note_statement(dialect, name)
         session.exec(statement, params={"report_id": report.id})
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from db.dashboard import revise_project
 from db.engine import run_sync
@@ -48,18 +51,27 @@ _SIGNATURE_COLUMNS = (
 )
 
 
+@cache
+def _signatures_statement(limit: int, before: bool) -> Any:
+    """The latest ``limit`` reports of project ``:project_id`` (below id ``:before`` if
+    ``before``): built once (building and keying a statement cost more than running it)."""
+    statement = sa.select(*_SIGNATURE_COLUMNS).where(
+        col(Report.project_id) == sa.bindparam("project_id", type_=sa.Integer())
+    )
+    if before:
+        statement = statement.where(col(Report.id) < sa.bindparam("before", type_=sa.Integer()))
+    return statement.order_by(col(Report.id).desc()).limit(limit)
+
+
 def recent_signatures(
     session: Session, project_id: int, limit: int, before: int | None = None
 ) -> list[SignatureRow]:
     """The latest ``limit`` reports of a project (with an id below ``before`` if given)."""
-    statement = sa.select(*_SIGNATURE_COLUMNS).where(col(Report.project_id) == project_id)
-    if before is not None:
-        statement = statement.where(col(Report.id) < before)
-    statement = statement.order_by(col(Report.id).desc()).limit(limit)
+    statement = _signatures_statement(limit, before is not None)
     # through the connection: the ORM's result processing of plain columns cost more than the
     # query itself here (this runs for every stored report)
-    rows = session.connection().execute(statement).all()
-    return [SignatureRow(*row) for row in rows]  # type: ignore[arg-type]  # stored ids are set
+    rows = session.connection().execute(statement, {"project_id": project_id, "before": before})
+    return [SignatureRow(*row) for row in rows]
 
 
 def resolve(session: Session, remediation: Remediation) -> Remediation:
@@ -74,23 +86,31 @@ def resolve(session: Session, remediation: Remediation) -> Remediation:
     return remediation
 
 
+@cache
+def _remediation_statement() -> SelectOfScalar[Remediation]:
+    """Project ``:project_id``'s remediation with key ``:key``: built once."""
+    return select(Remediation).where(
+        col(Remediation.project_id) == sa.bindparam("project_id", type_=sa.Integer()),
+        col(Remediation.key) == sa.bindparam("key", type_=sa.String()),
+    )
+
+
 def find_or_create(
     session: Session, project_id: int, key: str, name: str, explicit: bool
 ) -> Remediation:
     """The project's remediation with ``key`` (following merges), created when new. Two posts
     creating the same one at once meet at the unique (project, key) constraint: the loser reads
     the winner's row."""
-    statement = select(Remediation).where(
-        Remediation.project_id == project_id, Remediation.key == key
-    )
-    found = session.exec(statement).first()
+    statement = _remediation_statement()
+    params = {"project_id": project_id, "key": key}
+    found = session.exec(statement, params=params).first()
     if found is None:
         try:
             with session.begin_nested():
                 found = Remediation(project_id=project_id, key=key, name=name, explicit=explicit)
                 session.add(found)
         except IntegrityError:
-            found = session.exec(statement).one()
+            found = session.exec(statement, params=params).one()
     return resolve(session, found)
 
 

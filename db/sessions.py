@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 
 import sqlalchemy as sa
@@ -105,7 +106,7 @@ _ROW_COLUMNS = (
 )
 
 
-def _in(remediation_id: int) -> sa.ColumnElement[bool]:
+def _in(remediation_id: int | sa.BindParameter[int]) -> sa.ColumnElement[bool]:
     return col(Report.remediation_id) == remediation_id
 
 
@@ -123,7 +124,7 @@ def _first(remediation_id: int, column: Any, descending: bool = False) -> Any:
     return sa.select(column).where(_in(remediation_id)).order_by(ordered).limit(1)
 
 
-def _probes(remediation_id: int) -> tuple[Any, ...]:
+def _probes(remediation_id: int | sa.BindParameter[int]) -> tuple[Any, ...]:
     """Is there a report without a sequence number, one without a date, one with a number too
     large for SQL: three seeks in the remediation's indexes."""
     within = _in(remediation_id)
@@ -196,30 +197,64 @@ def latest_sessions(session: Session, remediation_id: int, limit: int) -> Sessio
     )
 
 
+@cache
+def _survey_statement() -> Any:
+    """:func:`_probes` of remediation ``:remediation_id``, and the sequence number and date of
+    report ``:report_id``: built once (building and keying a statement cost more than running
+    it)."""
+    remediation_id = sa.bindparam("remediation_id", type_=sa.Integer())
+    report = col(Report.id) == sa.bindparam("report_id", type_=sa.Integer())
+
+    def own(column: Any) -> Any:
+        return sa.select(column).where(report).scalar_subquery()
+
+    return sa.select(
+        *_probes(remediation_id),
+        own(col(Report.sequence_number)),
+        own(col(Report.report_date)),
+    )
+
+
+@cache
+def _beside_statement(ordering: Ordering) -> Any:
+    """The ids just before and just after the position ``:k0, ...`` (the values of
+    :func:`_order_key`) in remediation ``:remediation_id``; built once per ordering."""
+    key = _order_key(ordering)
+    here = sa.tuple_(*(sa.bindparam(f"k{i}", type_=column.type) for i, column in enumerate(key)))
+    position = sa.tuple_(*key)
+    within = _in(sa.bindparam("remediation_id", type_=sa.Integer()))
+
+    def beside(before: bool) -> Any:
+        return (
+            sa.select(col(Report.id))
+            .where(within, position < here if before else position > here)
+            .order_by(*(column.desc() if before else column for column in key))
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return sa.select(beside(True), beside(False))
+
+
 def neighbours(
     session: Session, remediation_id: int, report_id: int
 ) -> tuple[int | None, int | None]:
     """The ids of the sessions just before and just after report ``report_id`` in its
     remediation's session order (None at either end): index seeks, whatever its length."""
     connection = session.connection()
-    ordering = _ordering(*connection.execute(sa.select(*_probes(remediation_id))).one())
+    ids = {"remediation_id": remediation_id, "report_id": report_id}
+    *probed, number, date = connection.execute(_survey_statement(), ids).one()
+    ordering = _ordering(*probed)
     if ordering is None:
-        ids = [key.id for key in _ordered_in_python(session, remediation_id)]
-        at = ids.index(report_id)
-        return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
-    key = _order_key(ordering)
-    own = connection.execute(sa.select(*key).where(col(Report.id) == report_id)).one()
-    here = sa.tuple_(*(sa.literal(v, column.type) for v, column in zip(own, key, strict=True)))
-    position = sa.tuple_(*key)
-
-    def beside(before: bool) -> Any:
+        ordered = [key.id for key in _ordered_in_python(session, remediation_id)]
+        at = ordered.index(report_id)
         return (
-            sa.select(col(Report.id))
-            .where(_in(remediation_id), position < here if before else position > here)
-            .order_by(*(column.desc() if before else column for column in key))
-            .limit(1)
-            .scalar_subquery()
+            ordered[at - 1] if at > 0 else None,
+            ordered[at + 1] if at + 1 < len(ordered) else None,
         )
-
-    previous, following = connection.execute(sa.select(beside(True), beside(False))).one()
+    own = {"sequence": (number, report_id), "date": (date, report_id), "arrival": (report_id,)}
+    values = {f"k{i}": value for i, value in enumerate(own[ordering])}
+    previous, following = connection.execute(
+        _beside_statement(ordering), {"remediation_id": remediation_id, **values}
+    ).one()
     return previous, following

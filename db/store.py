@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,6 +88,27 @@ def normalise_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()[:KEY_MAX]
 
 
+@cache
+def _fields(spec: ItemTable) -> tuple[tuple[str, bool], ...]:
+    """The item fields of ``spec``'s table, each with whether it is required."""
+    return tuple((name, info.is_required()) for name, info in spec.base.model_fields.items())
+
+
+def _plainly_storable(value: Any) -> bool:
+    """Whether :meth:`_Storable.value` would keep ``value`` as it is (most values: checked first,
+    as storing a report checks every field of every item)."""
+    kind = type(value)
+    if kind is str:
+        return "\x00" not in value
+    if value is None or kind is bool:
+        return True
+    if kind is int:
+        return bool(-INT64 <= value <= INT64)
+    if kind is float:
+        return math.isfinite(value)
+    return False
+
+
 class _Storable:
     """Makes one report's values storable, collecting a parse issue for each change it makes."""
 
@@ -110,11 +132,14 @@ class _Storable:
 
     def row(self, spec: ItemTable, position: int, item: pm.Item) -> dict[str, Any] | None:
         values: dict[str, Any] = {}
-        for name, info in spec.base.model_fields.items():
-            where = f"{spec.field}[{position}].{name}"
-            values[name], keep = self.value(where, getattr(item, name), info.is_required())
-            if not keep:
-                return None
+        for name, required in _fields(spec):
+            value = getattr(item, name)
+            if not _plainly_storable(value):
+                where = f"{spec.field}[{position}].{name}"
+                value, keep = self.value(where, value, required)
+                if not keep:
+                    return None
+            values[name] = value
         if spec.key_of is not None:
             values["key"] = normalise_key(values[spec.key_of])
         values["position"] = position
@@ -144,7 +169,8 @@ def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) ->
 
 def _insert_items(
     session: Session, report_id: int, parsed: pm.ParsedReport, storable: _Storable
-) -> None:
+) -> set[type[SQLModel]]:
+    """Insert the report's items; the tables that got rows."""
     rows: dict[ItemTable, list[dict[str, Any]]] = {}
     for spec in ITEM_TABLES:
         items: list[pm.Item] = list(getattr(parsed, spec.field))
@@ -165,6 +191,7 @@ def _insert_items(
         for position, item in enumerate(issues)
         if (row := storable.row(issue_spec, position, item))
     ]
+    stored: set[type[SQLModel]] = set()
     for spec, values in rows.items():
         if values:
             for value in values:
@@ -172,6 +199,8 @@ def _insert_items(
             # a Core insert of plain rows: the ORM's bulk path would build and track an object
             # per row, which nothing here reads back
             session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
+            stored.add(spec.table)
+    return stored
 
 
 def add_report(
@@ -195,9 +224,11 @@ def add_report(
     session.flush()
     if report.id is None:  # pragma: no cover - flush assigns the key
         raise RuntimeError("the report was not given an id")
-    _insert_items(session, report.id, parsed, storable)
-    note_latest(session, report)
-    note_first_mentions(session, report)
+    stored = _insert_items(session, report.id, parsed, storable)
+    # a new report is the latest and the first mention only of what it has rows for
+    note_latest(session, report, stored)
+    if Blocker in stored:
+        note_first_mentions(session, report)
     return storable.notes
 
 
@@ -219,6 +250,20 @@ def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> 
     renote_first_mentions(session, report, before)
 
 
+@cache
+def _items_statement(spec: ItemTable) -> tuple[list[str], Any]:
+    """The item fields of ``spec`` and the statement reading them for report ``:report_id``, in
+    order: built once (building and keying a statement cost more than running it)."""
+    columns = spec.table.__table__.c  # type: ignore[attr-defined]
+    names = list(spec.base.model_fields)
+    statement = (
+        sa.select(*(columns[name] for name in names))
+        .where(columns.report_id == sa.bindparam("report_id", type_=sa.Integer()))
+        .order_by(columns.position)
+    )
+    return names, statement
+
+
 def _load_items(
     session: Session, report_id: int | None, only: frozenset[str] | None
 ) -> dict[str, list[BaseModel]]:
@@ -226,16 +271,10 @@ def _load_items(
     for spec in ITEM_TABLES:
         if only is not None and spec.field not in only:
             continue
-        columns = spec.table.__table__.c  # type: ignore[attr-defined]
-        names = list(spec.base.model_fields)
-        statement = (
-            sa.select(*(columns[name] for name in names))
-            .where(columns.report_id == report_id)
-            .order_by(columns.position)
-        )
+        names, statement = _items_statement(spec)
         # plain rows through the connection, not table objects: this runs for the previous
         # session of every stored report, and building and dumping ORM objects cost most of it
-        rows = session.connection().execute(statement).all()
+        rows = session.connection().execute(statement, {"report_id": report_id}).all()
         lists[spec.field] = [
             spec.model.model_validate(dict(zip(names, row, strict=True))) for row in rows
         ]

@@ -10,6 +10,7 @@ a name whose key is new is matched to an earlier series when their words mostly 
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from reports_service.progress.words import containment, tokens, words
 
@@ -17,7 +18,10 @@ from reports_service.progress.words import containment, tokens, words
 FUZZY_MATCH = 0.85
 
 
+@lru_cache(maxsize=8192)
 def gate_key(name: str) -> str:
+    """The key of a gate name (memoised: the previous session's gates are keyed again for each
+    report checked against them)."""
     filler = words()["gate_filler"]
     # numbers stay: "P0 bugs" and "P1 bugs" are different gates
     found = tokens(name, keep_numbers=True)

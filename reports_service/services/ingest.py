@@ -11,15 +11,18 @@ import asyncio
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Integer, String, bindparam
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
-from db.engine import in_writer, run_sync
+from db.engine import in_writer_serially, run_sync
 from db.models import POSTER_FIELD_MAX, Project, Report
 from db.store import read_parsed
 from db.vocabulary import read_project_words
@@ -150,13 +153,27 @@ def read_submission(
     )
 
 
+@cache
+def _existing_statement(with_key: bool) -> SelectOfScalar[Report]:
+    """Reports of project ``:project_id`` with content ``:sha256`` (or key
+    ``:idempotency_key`` when ``with_key``): built once, as building and keying a statement cost
+    more than running it."""
+    matches = [col(Report.sha256) == bindparam("sha256", type_=String())]
+    if with_key:
+        matches.append(col(Report.idempotency_key) == bindparam("idempotency_key", type_=String()))
+    project = col(Report.project_id) == bindparam("project_id", type_=Integer())
+    return select(Report).where(project, or_(*matches))
+
+
 def _existing(session: Session, project_id: int, submission: Submission) -> Outcome | None:
     """The report this submission duplicates, or a 409 when its key names other content."""
-    matches = [col(Report.sha256) == submission.sha256]
-    if submission.idempotency_key is not None:
-        matches.append(col(Report.idempotency_key) == submission.idempotency_key)
-    statement = select(Report).where(Report.project_id == project_id, or_(*matches))
-    found = list(session.exec(statement))
+    params = {
+        "project_id": project_id,
+        "sha256": submission.sha256,
+        "idempotency_key": submission.idempotency_key,
+    }
+    statement = _existing_statement(submission.idempotency_key is not None)
+    found = list(session.exec(statement, params=params))
     for report in found:
         if report.sha256 == submission.sha256:
             return Outcome(report=report, parsed=read_parsed(session, report), created=False)
@@ -189,6 +206,7 @@ async def ingest(
     database, see :func:`db.engine.create_writer`), it runs whole in a worker thread in a
     session of its own: through the async driver each statement costs several hops between
     threads, which made up most of what storing added to parsing (``bench/statements.py``).
+    The stores of one process take their turn (:func:`db.engine.in_writer_serially`).
     Without ``writer`` it runs in ``session``.
 
     On SQLite a writer can find the database locked by another process's writer although it
@@ -202,7 +220,7 @@ async def ingest(
         try:
             if writer is None:
                 return await run_sync(session, _ingest_once, project_id, submission)
-            return await in_writer(writer, _ingest_once, project_id, submission)
+            return await in_writer_serially(writer, _ingest_once, project_id, submission)
         except OperationalError as exc:
             if writer is None:
                 await session.rollback()

@@ -61,7 +61,6 @@ def place_report(session: Session, report: Report) -> None:
     remediation when it is inserted; a stored one among those stored before it, and is updated
     (and becomes a first mention of its blockers in its remediation where it is the earliest).
     """
-    earlier = recent_signatures(session, report.project_id, WINDOW, before=report.id)
     signature = ReportSignature(
         id=report.id or 0,  # 0: not stored yet (no stored report has it)
         explicit=report.remediation,
@@ -70,6 +69,12 @@ def place_report(session: Session, report: Report) -> None:
         scope_label=report.scope_label,
         sequence=report.sequence,
         in_response_to=report.in_response_to,
+    )
+    # an explicit remediation names its own: the earlier reports are not read then
+    earlier = (
+        []
+        if signature.explicit and signature.explicit.strip()
+        else recent_signatures(session, report.project_id, WINDOW, before=report.id)
     )
     placement = place(signature, map(_signature_of, earlier))
     remediation_id = placement.remediation_id

@@ -13,8 +13,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import parsers.models as pm
 from db.engine import create_engine, run_sync
-from db.models import Blocker, Gate, Report
-from db.store import ITEM_TABLES, add_report, load_parsed, normalise_key, replace_parse
+from db.models import Blocker, Gate, LatestMention, Report
+from db.store import (
+    ITEM_TABLES,
+    _plainly_storable,
+    _Storable,
+    add_report,
+    load_parsed,
+    normalise_key,
+    replace_parse,
+)
 from db.tokens import get_or_create_project
 from parsers import parse_report
 from tests.databases import Databases
@@ -194,3 +202,64 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(databases: Databases) -
 
 def test_keys_ignore_case_and_spacing() -> None:
     assert normalise_key("  Overall   Coverage\n") == normalise_key("overall coverage")
+
+
+class _Text(str):
+    """A str subclass: the fast check leaves such values to the full one."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        0,
+        2**63 - 1,
+        -(2**63 - 1),
+        2**63,
+        -(2**63),
+        1.5,
+        float("inf"),
+        float("-inf"),
+        float("nan"),
+        "",
+        "plain",
+        "a\x00b",
+        _Text("a subclass of str"),
+        _Text("and one with \x00"),
+    ],
+)
+def test_the_fast_check_keeps_only_what_the_full_check_keeps_unchanged(value: object) -> None:
+    """Item values are checked for storability by a fast path first; it may send a value to the
+    full check, but must never pass one the full check would change, drop or note."""
+    storable = _Storable()
+    kept, keep = storable.value("where", value, required=False)
+    if _plainly_storable(value):
+        assert keep
+        assert kept is value
+        assert storable.notes == []
+
+
+async def test_a_report_without_gates_coverage_or_blockers_leaves_the_latest_mentions(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A new report is noted as the latest mention only of kinds it has rows of: one with no
+    gates, coverage or blockers leaves the earlier report's mentions as they were."""
+    async with sessions() as session:
+        first = await store(session, b"first", parsed_with_items())
+        before = (
+            await session.exec(
+                select(LatestMention.kind, LatestMention.key, LatestMention.report_id)
+            )
+        ).all()
+        await store(session, b"second", pm.ParsedReport(parser_version="1"))
+        after = (
+            await session.exec(
+                select(LatestMention.kind, LatestMention.key, LatestMention.report_id)
+            )
+        ).all()
+    assert before
+    assert {row[2] for row in before} == {first.id}
+    assert sorted(after) == sorted(before)

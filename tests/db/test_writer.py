@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
+import anyio
+import anyio.lowlevel
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.engine import create_writer, dispose_writer, writer_for
+from db.engine import create_writer, dispose_writer, in_writer_serially, writer_for
 from db.models import Gate, Remediation, Report
 from db.store import load_parsed
 from db.tokens import get_or_create_project
@@ -70,3 +74,45 @@ def test_sqlite_stores_through_a_writer_and_postgresql_through_its_session(
     assert sqlite.kw["bind"].dialect.driver == "pysqlite"
     dispose_writer(sqlite)
     assert writer_for("postgresql+asyncpg://postgres@127.0.0.1:5432/test") is None
+
+
+async def test_serial_writer_calls_of_a_process_run_one_at_a_time_in_order(
+    tmp_path: Path,
+) -> None:
+    """Stores through one writer take their turn (no two in its threads at once), in the order
+    they were asked for, and a failing one does not hold up the next."""
+    writer = create_writer(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
+    running: list[int] = []
+    most = 0
+    order: list[int] = []
+    lock = threading.Lock()
+
+    def work(session: Session, n: int) -> int:
+        nonlocal most
+        with lock:
+            running.append(n)
+            most = max(most, len(running))
+        session.exec(select(1))
+        time.sleep(0.002)  # long enough for another thread to start if it were allowed to
+        with lock:
+            running.remove(n)
+            order.append(n)
+        if n == 3:
+            raise ValueError("a failing store")
+        return n
+
+    async def call(n: int) -> int | None:
+        try:
+            return await in_writer_serially(writer, work, n)
+        except ValueError:
+            return None
+
+    try:
+        async with anyio.create_task_group() as group:
+            for n in range(8):
+                group.start_soon(call, n)
+                await anyio.lowlevel.checkpoint()  # asked for in this order
+        assert most == 1
+        assert order == list(range(8))
+    finally:
+        dispose_writer(writer)
