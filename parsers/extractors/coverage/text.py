@@ -307,7 +307,28 @@ def _scope_in_sentence(block: Block, text: str, position: int, vocab: Vocabulary
     paths = [w for w in words if is_path(w) and not REPORT_ARTIFACT.search(w)]
     if paths:
         return paths[-1]
-    return _subject(text[:position], vocab) or "overall"
+    return _subject(text[:position], vocab) or _object(text, end, vocab) or "overall"
+
+
+# the words after a figure: "coverage on RelationshipService", "line coverage of `parse_report`"
+WORDS_THEN_NAME = re.compile(r"[^\s*`]+")
+
+
+def _object(text: str, end: int, vocab: Vocabulary) -> str | None:
+    """The part of code named after the figure's coverage words ("100% coverage on
+    RelationshipService", "92% line coverage of `parse_report`")."""
+    if end < 0:
+        return None
+    words = WORDS_THEN_NAME.findall(text[end + 1 : end + 80])[:5]
+    coverage_word = vocab.role("coverage", "word")
+    prepositions = vocab.role("coverage", "preposition")
+    for index, word in enumerate(words[:3]):
+        if not coverage_word.exact(word.strip("_")) or index + 2 >= len(words):
+            continue
+        preposition, name = words[index + 1].lower(), words[index + 2].strip("_(),.;:")
+        if prepositions.exact(preposition) or preposition == "on":
+            return name if CODE_NAME.match(name) and not is_path(name) else None
+    return None
 
 
 # a named part of code or of a plan: "GestureDetector", "handle_timeout()", "P1"
@@ -316,10 +337,22 @@ CODE_NAME = re.compile(
 )
 
 
+# "**ReportingUtils** - 89.47% coverage", "response-context-builder: 100% coverage": a code
+# name, then a dash or a colon right before the figure
+NAMED_BEFORE = re.compile(r"(?:^|[\s*_`>])([\w.]+(?:-[\w.]+)*)[*_`]*\s?[-–—:：]\s*[*_`~]*$")
+KEBAB_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+){1,5}$")
+
+
 def _subject(before: str, vocab: Vocabulary) -> str | None:
     """The part of code a sentence gives the coverage of, named right before its verb:
     "`handleAwaitingApprovalPhase` has 0% unit test coverage", "P1 coverage is 64%",
-    "GestureDetector which has 100% coverage" (``coverage.subject_link`` words)."""
+    "GestureDetector which has 100% coverage" (``coverage.subject_link`` words), or right
+    before a dash or colon ("**ReportingUtils** - 89.47% coverage")."""
+    named = NAMED_BEFORE.search(before[-80:])
+    if named is not None:
+        name = named.group(1)
+        if (CODE_NAME.match(name) or KEBAB_NAME.match(name)) and not is_path(name):
+            return name
     clause = re.split(r"[.;:!?。,(]\s|[(]", before)[-1]
     words = [w.strip("*`'\"") for w in clause.split()]
     links = vocab.role("coverage", "subject_link")

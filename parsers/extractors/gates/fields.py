@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator
 
+from parsers.context import is_before_label
 from parsers.document import Block, Document
 from parsers.extractors.gates.common import LEADING_MARK, claimed, clean_name, make_gate
 from parsers.fields import split_field
@@ -15,7 +16,7 @@ from parsers.tables import (
     has_mark,
     section_has,
 )
-from parsers.vocabulary import Phrases
+from parsers.vocabulary import Phrases, Vocabulary
 
 GATE_COUNT_SUMMARY = re.compile(r"\d+\s?/\s?\d+\s+\w+")
 
@@ -149,7 +150,7 @@ def gates_from_target_fields(doc: Document) -> Iterator[Gate]:
                     current = other_value
                     break
         elif targets.exact(clean_name(label)):
-            current, name = _stated_before(fields, position, group, coverage)
+            current, name = _stated_before(fields, position, group, coverage, doc.vocab)
         if current is None:
             continue
         gate = make_gate(doc, name, line, "prose", value, current)
@@ -158,16 +159,22 @@ def gates_from_target_fields(doc: Document) -> Iterator[Gate]:
 
 
 def _stated_before(
-    fields: list[tuple[str, str, int, Hashable]], position: int, group: Hashable, coverage: Phrases
+    fields: list[tuple[str, str, int, Hashable]],
+    position: int,
+    group: Hashable,
+    coverage: Phrases,
+    vocab: Vocabulary,
 ) -> tuple[str | None, str]:
     """The coverage figure stated by the field just before a bare ``Target:`` (same paragraph,
     output block or list, at most two fields and lines back), and the gate's name: that
-    figure's target."""
+    figure's target. A starting figure ("Starting Coverage: 61.1%") is no current value."""
     line = fields[position][2]
     for label, value, other_line, other_group in reversed(fields[max(0, position - 2) : position]):
         if other_group != group or other_line < line - 2:
             break
         quantity = first_quantity(value)
         if coverage.found(label) and quantity is not None and quantity.unit == "%":
+            if is_before_label(clean_name(label), vocab):
+                break
             return value, f"{clean_name(label)} target"
     return None, ""
