@@ -138,7 +138,12 @@ def _has(phrases: Phrases, text: str, words: Words | None) -> bool:
     if not found.grams:
         return False
     words = words_in(text) if words is None else words
-    return any(_match_at(found, words, start) for start in range(len(words)))
+    firsts = found.firsts  # most words start no phrase: find the few that do in one pass
+    return any(
+        _match_at(found, words, start)
+        for start, (word, opens, _) in enumerate(words)
+        if opens and word in firsts
+    )
 
 
 def position(phrases: Phrases, text: str) -> int | None:
