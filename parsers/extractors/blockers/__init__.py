@@ -38,6 +38,10 @@ MAX_BLOCKERS = 200
 IDENTIFIER = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]+(?:[-_][a-z0-9]+)+$|^#\d+$")
 
 
+# "### Critical Bugs Identified: 5", "## Open issues (3)": a heading that counts its entries
+COUNTED_TITLE = re.compile(r"[:：]\s*\d{1,3}\s*$|[(（]\d{1,3}[)）]\s*$")
+
+
 def _same(words: set[str], other: set[str]) -> bool:
     """One blocker told twice: an identifier in common (``BUG-P1-002``, ``CRIT-001``, ``#12``)
     or most of the shorter text's words in the longer."""
@@ -56,7 +60,12 @@ def extract_blockers(doc: Document) -> list[Blocker]:
         strict = has(vocab.role("blockers", "strong"), section.title) or bool(
             severity_of(section.title, vocab)[1]
         )
-        if entries_only or is_container(section.title, vocab):
+        counted = COUNTED_TITLE.search(section.title) is not None
+        if (
+            entries_only
+            or is_container(section.title, vocab)
+            or (counted and doc.subsections(section.index))
+        ):
             candidates.extend(from_section(doc, section, role, strict, headings=not entries_only))
         else:
             text = heading_text(doc, section)
