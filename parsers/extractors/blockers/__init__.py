@@ -66,7 +66,13 @@ def extract_blockers(doc: Document) -> list[Blocker]:
             or is_container(section.title, vocab)
             or (counted and doc.subsections(section.index))
         ):
-            candidates.extend(from_section(doc, section, role, strict, headings=not entries_only))
+            found = list(from_section(doc, section, role, strict, headings=not entries_only))
+            if entries_only and not found and has(vocab.role("columns", "finding"), section.title):
+                # "## Critical Findings" > "### Agent Status" > its items: the entries sit one
+                # heading down (a plan's "Priority 1: CRITICAL" over tasks is not findings)
+                for sub in doc.subsections(section.index):
+                    found.extend(from_section(doc, sub, role, strict, headings=False))
+            candidates.extend(found)
         else:
             text = heading_text(doc, section)
             if keep(text, role, strict, vocab):

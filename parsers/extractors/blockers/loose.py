@@ -25,6 +25,7 @@ from parsers.extractors.blockers.text import (
     heading_text,
     item_text,
     names_failure,
+    only_status,
     resolved_in,
     sentences,
     severity_of,
@@ -97,6 +98,11 @@ def loose_candidates(doc: Document, covered: set[int]) -> Iterator[Candidate]:
                         if keep(text, RESOLVED, False, vocab):
                             severity, _ = severity_of(text, vocab)
                             yield Candidate(text, block.line + offset, True, severity)
+                        continue
+                    if _named_state(block, label, field.group(2), vocab):
+                        # "1. **Frontend-recovery (Window 6):** STUCK" over what is wrong
+                        text = item_text(block.item, vocab) if block.item else cap(clean(line))
+                        yield Candidate(text, block.line + offset, False, None)
                         continue
                     if not _progress_label(label, vocab):
                         continue  # "Status: BLOCKED" restates a blocker named elsewhere
@@ -189,6 +195,17 @@ def _fixed_label(label: str, vocab: Vocabulary) -> bool:
         and any(single.exact(w) for w in words)
         and any(resolved.exact(w) for w in words)
     )
+
+
+def _named_state(block: Block, label: str, value: str, vocab: Vocabulary) -> bool:
+    """An item that names a thing and says only that it is blocked ("**QA-validator (Window
+    4):** STUCK"), not a state field ("Status: BLOCKED") nor a gate's verdict."""
+    if block.item is None or block.item.parent is not None or not only_status(value, vocab):
+        return False
+    if not has(vocab.role("blockers", "strong"), value):
+        return False
+    meta = any(phrases.exact(label) for phrases in vocab.roles("meta").values())
+    return not (meta or has(vocab.role("gates", "word"), label))
 
 
 def _progress_label(label: str, vocab: Vocabulary) -> bool:
