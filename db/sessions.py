@@ -196,6 +196,30 @@ def latest_sessions(session: Session, remediation_id: int, limit: int) -> Sessio
     )
 
 
+@dataclass(slots=True)
+class OrderSurvey:
+    """What decides a remediation's session order (:func:`_probes`), kept up to date in memory
+    by a bulk import as it adds reports (:meth:`add`)."""
+
+    unnumbered: bool
+    undated: bool
+    too_large: bool
+
+    @property
+    def ordering(self) -> Ordering | None:
+        return _ordering(self.unnumbered, self.undated, self.too_large)
+
+    def add(self, sequence_number: int | None, report_date: dt.date | None) -> None:
+        self.unnumbered = self.unnumbered or sequence_number is None
+        self.undated = self.undated or report_date is None
+        self.too_large = self.too_large or sequence_number == SEQUENCE_MAX
+
+
+def survey_order(session: Session, remediation_id: int) -> OrderSurvey:
+    found = session.connection().execute(sa.select(*_probes(remediation_id))).one()
+    return OrderSurvey(*found)
+
+
 def neighbours(
     session: Session, remediation_id: int, report_id: int
 ) -> tuple[int | None, int | None]:
@@ -204,11 +228,43 @@ def neighbours(
     connection = session.connection()
     ordering = _ordering(*connection.execute(sa.select(*_probes(remediation_id))).one())
     if ordering is None:
-        ids = [key.id for key in _ordered_in_python(session, remediation_id)]
-        at = ids.index(report_id)
-        return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
+        return _neighbours_in_python(session, remediation_id, report_id)
     key = _order_key(ordering)
     own = connection.execute(sa.select(*key).where(col(Report.id) == report_id)).one()
+    return neighbours_at(session, remediation_id, ordering, tuple(own))
+
+
+def _neighbours_in_python(
+    session: Session, remediation_id: int, report_id: int
+) -> tuple[int | None, int | None]:
+    ids = [key.id for key in _ordered_in_python(session, remediation_id)]
+    at = ids.index(report_id)
+    return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def neighbours_of(
+    session: Session, remediation_id: int, survey: OrderSurvey, report: Report
+) -> tuple[int | None, int | None]:
+    """:func:`neighbours` of a stored ``report`` whose remediation's order is ``survey`` (known
+    already, and its own key read from the object): one statement, not three."""
+    if report.id is None:
+        raise ValueError("the report is not stored")
+    ordering = survey.ordering
+    if ordering is None:
+        return _neighbours_in_python(session, remediation_id, report.id)
+    own: tuple[Any, ...] = (report.id,)
+    if ordering == "sequence":
+        own = (report.sequence_number, report.id)
+    elif ordering == "date":
+        own = (report.report_date, report.id)
+    return neighbours_at(session, remediation_id, ordering, own)
+
+
+def neighbours_at(
+    session: Session, remediation_id: int, ordering: Ordering, own: tuple[Any, ...]
+) -> tuple[int | None, int | None]:
+    """The ids of the sessions just before and just after the order key ``own``."""
+    key = _order_key(ordering)
     here = sa.tuple_(*(sa.literal(v, column.type) for v, column in zip(own, key, strict=True)))
     position = sa.tuple_(*key)
 
@@ -221,5 +277,5 @@ def neighbours(
             .scalar_subquery()
         )
 
-    previous, following = connection.execute(sa.select(beside(True), beside(False))).one()
+    previous, following = session.connection().execute(sa.select(beside(True), beside(False))).one()
     return previous, following
