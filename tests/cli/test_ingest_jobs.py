@@ -33,6 +33,16 @@ WHEN = {"received_at", "created_at", "updated_at"}
 KEYED = {"latest_mentions", "blocker_first_mentions"}
 
 
+DAY = """# Day {n} Summary: Payments Gateway
+
+**Date**: 2026-04-0{n}
+{module}
+## Tests
+
+- 50 passed, {n} failed
+"""
+
+
 def write_history(root: Path) -> tuple[list[Path], list[Path]]:
     """Two imports' files (paths sorted = the order they are stored): realistic workstreams,
     two hand-written series, sessions that arrive after later ones, a duplicate, an example."""
@@ -42,6 +52,13 @@ def write_history(root: Path) -> tuple[list[Path], list[Path]]:
     texts += [path.read_text(encoding="utf-8") for path in EXAMPLES]
     texts.append(texts[3])  # the same content again: a duplicate
     texts[50:] = reversed(texts[50:])  # the later sessions come in before the earlier ones
+    # first in the second import's first batch: a module's stream, then sessions that join it
+    # by their scope alone (else they would go to the default stream), placed among the reports
+    # stored just before them in the same transaction
+    texts[20:20] = [
+        DAY.format(n=n, module="**Module:** Payments Gateway\n" if n == 1 else "")
+        for n in (1, 2, 3)
+    ]
     paths = []
     for number, text in enumerate(texts):
         # the first ones imported before: the second import places among stored reports
