@@ -43,8 +43,10 @@ from reports_service.services.report_files import ReportFile, Unreadable, read_r
 
 #: reports stored per transaction
 BATCH_SIZE = 50
-#: files in flight per parser process (read ahead while the main process stores)
-READ_AHEAD = 4
+#: files handed to a parser process at a time
+CHUNK = 8
+#: chunks in flight per parser process (read ahead while the main process stores)
+READ_AHEAD = 3
 
 
 class Reader(Protocol):
@@ -84,48 +86,57 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _finished(future: Future[Result]) -> bool:
+Results = list[Result]
+
+
+def _finished(future: Future[Results]) -> bool:
     return future.done() and not future.cancelled() and future.exception() is None
 
 
-def _ready(result: Result) -> Future[Result]:
-    future: Future[Result] = Future()
-    future.set_result(result)
+def _ready(results: Results) -> Future[Results]:
+    future: Future[Results] = Future()
+    future.set_result(results)
     return future
+
+
+def _do_each(task: Task, paths: list[str], max_bytes: int) -> Results:
+    """``task`` for each of ``paths``, in a parser process: one hand-over per :data:`CHUNK`
+    files, not per file (each costs both processes time)."""
+    return [task(path, max_bytes) for path in paths]
 
 
 class _Parsers:
     """Parser processes reading files ahead, in order, surviving the death of a process."""
 
-    def __init__(self, reader: Task, max_bytes: int, jobs: int) -> None:
-        self.reader = reader
+    def __init__(self, task: Task, max_bytes: int, jobs: int) -> None:
+        self.task = task
         self.max_bytes = max_bytes
         self.jobs = jobs
         self.context = multiprocessing.get_context("spawn")  # no fork of a process with threads
         self.pool = self._new_pool(jobs)
-        self.pending: deque[tuple[str, Future[Result]]] = deque()
+        self.pending: deque[tuple[list[str], Future[Results]]] = deque()
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=self.context, initializer=_ignore_interrupts
         )
 
-    async def submit(self, path: str) -> None:
+    async def submit(self, paths: list[str]) -> None:
         try:
-            future = self.pool.submit(self.reader, path, self.max_bytes)
+            future = self.pool.submit(_do_each, self.task, paths, self.max_bytes)
         except BrokenProcessPool:
             await self._recover()
-            future = self.pool.submit(self.reader, path, self.max_bytes)
-        self.pending.append((path, future))
+            future = self.pool.submit(_do_each, self.task, paths, self.max_bytes)
+        self.pending.append((paths, future))
 
-    async def next_result(self) -> Result:
-        path, future = self.pending.popleft()
+    async def next_results(self) -> Results:
+        paths, future = self.pending.popleft()
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            self.pending.appendleft((path, future))
+            self.pending.appendleft((paths, future))
             await self._recover()
-            return await self.next_result()
+            return await self.next_results()
 
     async def _recover(self) -> None:
         """A process died: each file then in flight is read again in a process of its own.
@@ -137,18 +148,23 @@ class _Parsers:
         alone: ProcessPoolExecutor | None = None
         suspects = list(self.pending)
         self.pending.clear()
-        for path, future in suspects:
+        for paths, future in suspects:
             if _finished(future):
-                self.pending.append((path, future))
+                self.pending.append((paths, future))
                 continue
-            alone = alone or self._new_pool(1)
-            try:
-                result = await asyncio.wrap_future(alone.submit(self.reader, path, self.max_bytes))
-            except BrokenProcessPool:
-                result = Unreadable(path, "the parser process died reading this file")
-                alone.shutdown(wait=True)
-                alone = None
-            self.pending.append((path, _ready(result)))
+            results: Results = []
+            for path in paths:
+                alone = alone or self._new_pool(1)
+                try:
+                    (result,) = await asyncio.wrap_future(
+                        alone.submit(_do_each, self.task, [path], self.max_bytes)
+                    )
+                except BrokenProcessPool:
+                    result = Unreadable(path, "the parser process died reading this file")
+                    alone.shutdown(wait=True)
+                    alone = None
+                results.append(result)
+            self.pending.append((paths, _ready(results)))
         if alone is not None:
             alone.shutdown(wait=True)
 
@@ -165,18 +181,21 @@ async def read_in_order(
             yield task(path, max_bytes)
         return
     parsers = _Parsers(task, max_bytes, jobs)
-    waiting = iter(paths)
+    # small chunks while there are few files: each process gets some
+    size = max(1, min(CHUNK, len(paths) // (jobs * READ_AHEAD)))
+    chunks = (list(paths[at : at + size]) for at in range(0, len(paths), size))
     try:
-        for path in waiting:
-            await parsers.submit(path)
+        for chunk in chunks:
+            await parsers.submit(chunk)
             if len(parsers.pending) >= jobs * READ_AHEAD:
                 break
         while parsers.pending:
-            result = await parsers.next_result()
-            next_path = next(waiting, None)
-            if next_path is not None:
-                await parsers.submit(next_path)
-            yield result
+            results = await parsers.next_results()
+            next_chunk = next(chunks, None)
+            if next_chunk is not None:
+                await parsers.submit(next_chunk)
+            for result in results:
+                yield result
     finally:
         parsers.close()
 
