@@ -78,6 +78,29 @@ def note_first_mentions(session: Session, report: Report) -> None:
     )
 
 
+@functools.cache
+def _note_many_statement(dialect: str) -> Any:
+    keys = (
+        sa.select(col(Report.remediation_id), col(Blocker.key), sa.func.min(col(Blocker.report_id)))
+        .join(Report, col(Report.id) == col(Blocker.report_id))
+        .where(
+            col(Blocker.report_id).in_(sa.bindparam("report_ids", expanding=True)),
+            col(Report.remediation_id).is_not(None),
+        )
+        .group_by(col(Report.remediation_id), col(Blocker.key))
+        .order_by(col(Report.remediation_id), col(Blocker.key))
+    )
+    return _upsert(dialect, keys)
+
+
+def note_first_mentions_of(session: Session, report_ids: list[int]) -> None:
+    """:func:`note_first_mentions` for several reports at once (a bulk import's transaction):
+    one upsert of each (remediation, key)'s earliest report among them; the same rows as one
+    call per report, since a row keeps the smaller report id."""
+    if report_ids:
+        session.exec(_note_many_statement(_dialect(session)), params={"report_ids": report_ids})
+
+
 def blocker_keys(session: Session, report_id: int) -> set[str]:
     statement = select(col(Blocker.key)).where(col(Blocker.report_id) == report_id).distinct()
     return set(session.exec(statement))

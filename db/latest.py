@@ -143,6 +143,24 @@ def note_latest(session: Session, report: Report, stored: Container[Any] | None 
         session.exec(statement, params={"report_id": report.id})
 
 
+@functools.cache
+def _note_many_statement(dialect: str, kind_name: str) -> Any:
+    kind = KINDS[kind_name]
+    among = kind.table.report_id.in_(sa.bindparam("report_ids", expanding=True))
+    return upsert(dialect, latest_of(kind, among))
+
+
+def note_latest_of(session: Session, report_ids: list[int]) -> None:
+    """:func:`note_latest` for several reports at once (a bulk import's transaction): one upsert
+    per kind, of each key's latest mention among them. The same rows as one call per report in
+    id order: a row is only ever replaced by a later mention."""
+    if not report_ids:
+        return
+    dialect = _dialect(session)
+    for name in KINDS:
+        session.exec(_note_many_statement(dialect, name), params={"report_ids": report_ids})
+
+
 def renote_latest(session: Session, report: Report) -> None:
     """After ``report``'s items were replaced: its latest mentions are made again from its new
     items; a key it no longer mentions gets the latest mention in another report, if any."""

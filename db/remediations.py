@@ -114,6 +114,28 @@ def find_or_create(
     return resolve(session, found)
 
 
+def claim_rows(
+    report_id: int, remediation_id: int | None, claims: Iterable[object]
+) -> list[dict[str, Any]]:
+    """The ``claim_findings`` rows of a report's claims (``Claim`` objects)."""
+    return [
+        {
+            "report_id": report_id,
+            "remediation_id": remediation_id,
+            "code": claim.code,  # type: ignore[attr-defined]
+            "line": claim.line,  # type: ignore[attr-defined]
+            "message": claim.message,  # type: ignore[attr-defined]
+            "details": claim.details,  # type: ignore[attr-defined]
+        }
+        for claim in claims
+    ]
+
+
+def insert_claim_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:  # one Core insert: nothing reads the rows back as objects here
+        session.exec(insert(ClaimFinding), params=rows)
+
+
 def replace_claims(
     session: Session,
     report_id: int,
@@ -125,19 +147,7 @@ def replace_claims(
     ``replacing=False`` for a report stored in this transaction (nothing to delete)."""
     if replacing:
         session.exec(delete(ClaimFinding).where(col(ClaimFinding.report_id) == report_id))
-    rows = [
-        {
-            "report_id": report_id,
-            "remediation_id": remediation_id,
-            "code": claim.code,  # type: ignore[attr-defined]
-            "line": claim.line,  # type: ignore[attr-defined]
-            "message": claim.message,  # type: ignore[attr-defined]
-            "details": claim.details,  # type: ignore[attr-defined]
-        }
-        for claim in claims
-    ]
-    if rows:  # one Core insert: nothing reads the rows back as objects here
-        session.exec(insert(ClaimFinding), params=rows)
+    insert_claim_rows(session, claim_rows(report_id, remediation_id, claims))
 
 
 async def claims_of(session: AsyncSession, report_ids: list[int]) -> list[ClaimFinding]:

@@ -236,6 +236,30 @@ def _beside_statement(ordering: Ordering) -> Any:
     return sa.select(beside(True), beside(False))
 
 
+@dataclass(slots=True)
+class OrderSurvey:
+    """What decides a remediation's session order (:func:`_probes`), kept up to date in memory
+    by a bulk import as it adds reports (:meth:`add`)."""
+
+    unnumbered: bool
+    undated: bool
+    too_large: bool
+
+    @property
+    def ordering(self) -> Ordering | None:
+        return _ordering(self.unnumbered, self.undated, self.too_large)
+
+    def add(self, sequence_number: int | None, report_date: dt.date | None) -> None:
+        self.unnumbered = self.unnumbered or sequence_number is None
+        self.undated = self.undated or report_date is None
+        self.too_large = self.too_large or sequence_number == SEQUENCE_MAX
+
+
+def survey_order(session: Session, remediation_id: int) -> OrderSurvey:
+    found = session.connection().execute(sa.select(*_probes(remediation_id))).one()
+    return OrderSurvey(*found)
+
+
 def neighbours(
     session: Session, remediation_id: int, report_id: int
 ) -> tuple[int | None, int | None]:
@@ -246,15 +270,46 @@ def neighbours(
     *probed, number, date = connection.execute(_survey_statement(), ids).one()
     ordering = _ordering(*probed)
     if ordering is None:
-        ordered = [key.id for key in _ordered_in_python(session, remediation_id)]
-        at = ordered.index(report_id)
-        return (
-            ordered[at - 1] if at > 0 else None,
-            ordered[at + 1] if at + 1 < len(ordered) else None,
-        )
+        return _neighbours_in_python(session, remediation_id, report_id)
     own = {"sequence": (number, report_id), "date": (date, report_id), "arrival": (report_id,)}
-    values = {f"k{i}": value for i, value in enumerate(own[ordering])}
-    previous, following = connection.execute(
-        _beside_statement(ordering), {"remediation_id": remediation_id, **values}
-    ).one()
+    return neighbours_at(session, remediation_id, ordering, own[ordering])
+
+
+def _neighbours_in_python(
+    session: Session, remediation_id: int, report_id: int
+) -> tuple[int | None, int | None]:
+    ids = [key.id for key in _ordered_in_python(session, remediation_id)]
+    at = ids.index(report_id)
+    return (ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def neighbours_of(
+    session: Session, remediation_id: int, survey: OrderSurvey, report: Report
+) -> tuple[int | None, int | None]:
+    """:func:`neighbours` of a stored ``report`` whose remediation's order is ``survey`` (known
+    already, and its own key read from the object): one statement, not three."""
+    if report.id is None:
+        raise ValueError("the report is not stored")
+    ordering = survey.ordering
+    if ordering is None:
+        return _neighbours_in_python(session, remediation_id, report.id)
+    own: tuple[Any, ...] = (report.id,)
+    if ordering == "sequence":
+        own = (report.sequence_number, report.id)
+    elif ordering == "date":
+        own = (report.report_date, report.id)
+    return neighbours_at(session, remediation_id, ordering, own)
+
+
+def neighbours_at(
+    session: Session, remediation_id: int, ordering: Ordering, own: tuple[Any, ...]
+) -> tuple[int | None, int | None]:
+    """The ids of the sessions just before and just after the order key ``own`` (the values
+    of :func:`_order_key`), with the statement built once per ordering."""
+    values = {f"k{i}": value for i, value in enumerate(own)}
+    previous, following = (
+        session.connection()
+        .execute(_beside_statement(ordering), {"remediation_id": remediation_id, **values})
+        .one()
+    )
     return previous, following

@@ -155,28 +155,26 @@ def report_date(date: str | None) -> dt.date | None:
         return None
 
 
-def _apply_meta(report: Report, parsed: pm.ParsedReport, storable: _Storable) -> None:
+def _meta_values(parsed: pm.ParsedReport, storable: _Storable) -> dict[str, Any]:
     meta = parsed.meta
+    values: dict[str, Any] = {}
     for name in META_COLUMNS:
-        value, _ = storable.value(f"meta.{name}", getattr(meta, name), required=False)
-        setattr(report, name, value)
-    report.report_date = report_date(report.date)
-    report.sequence_number = stored_sequence_number(report.sequence)
-    report.meta_lines = dict(meta.lines)
-    report.summary = parsed.summary
-    report.parser_version = parsed.parser_version
+        values[name], _ = storable.value(f"meta.{name}", getattr(meta, name), required=False)
+    values["report_date"] = report_date(values["date"])
+    values["sequence_number"] = stored_sequence_number(values["sequence"])
+    values["meta_lines"] = dict(meta.lines)
+    values["summary"] = parsed.summary
+    values["parser_version"] = parsed.parser_version
+    return values
 
 
-def _insert_items(
-    session: Session, report_id: int, parsed: pm.ParsedReport, storable: _Storable
-) -> set[type[SQLModel]]:
-    """Insert the report's items; the tables that got rows."""
-    rows: dict[ItemTable, list[dict[str, Any]]] = {}
+def _item_rows(parsed: pm.ParsedReport, storable: _Storable) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
     for spec in ITEM_TABLES:
-        items: list[pm.Item] = list(getattr(parsed, spec.field))
         if spec.field == "issues":
             continue  # written last, with the notes made while storing the others
-        rows[spec] = [
+        items: list[pm.Item] = list(getattr(parsed, spec.field))
+        rows[spec.field] = [
             row
             for position, item in enumerate(items)
             if (row := storable.row(spec, position, item))
@@ -186,21 +184,58 @@ def _insert_items(
         *(pm.ParseIssue(line=None, message=note) for note in storable.notes),
     ]
     issue_spec = ITEM_TABLES[-1]
-    rows[issue_spec] = [
+    rows[issue_spec.field] = [
         row
         for position, item in enumerate(issues)
         if (row := storable.row(issue_spec, position, item))
     ]
-    stored: set[type[SQLModel]] = set()
-    for spec, values in rows.items():
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class StorableParse:
+    """A parse as it is stored: the report's columns and its items' rows, made storable.
+
+    Depends on the parse alone, so that a bulk import makes it in its parser processes."""
+
+    columns: dict[str, Any]  #: the report's columns that come from the parse
+    rows: dict[str, list[dict[str, Any]]]  #: by ``ItemTable.field``, without ``report_id``
+    notes: list[str]  #: what had to change to be storable (also among the issue rows)
+
+
+def storable_parse(parsed: pm.ParsedReport) -> StorableParse:
+    storable = _Storable()
+    columns = _meta_values(parsed, storable)
+    rows = _item_rows(parsed, storable)
+    return StorableParse(columns, rows, storable.notes)
+
+
+def apply_columns(report: Report, columns: dict[str, Any]) -> None:
+    for name, value in columns.items():
+        setattr(report, name, value)
+
+
+#: the item tables by their ParsedReport list
+TABLE_OF = {spec.field: spec.table for spec in ITEM_TABLES}
+
+
+def insert_rows(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """One Core insert per item table of ``rows`` (each row with its ``report_id``): the ORM's
+    bulk path would build and track an object per row, which nothing here reads back."""
+    for field, values in rows.items():
         if values:
-            for value in values:
-                value["report_id"] = report_id
-            # a Core insert of plain rows: the ORM's bulk path would build and track an object
-            # per row, which nothing here reads back
-            session.exec(insert(spec.table.__table__), params=values)  # type: ignore[attr-defined]
-            stored.add(spec.table)
-    return stored
+            session.exec(insert(TABLE_OF[field].__table__), params=values)  # type: ignore[attr-defined]
+
+
+def _insert_items(
+    session: Session, report_id: int, rows: dict[str, list[dict[str, Any]]]
+) -> set[type[SQLModel]]:
+    """Insert the report's items; the tables that got rows."""
+    for values in rows.values():
+        for value in values:
+            value["report_id"] = report_id
+    insert_rows(session, rows)
+    return {TABLE_OF[field] for field, values in rows.items() if values}
 
 
 def add_report(
@@ -216,20 +251,20 @@ def add_report(
     one INSERT then, not an INSERT and an UPDATE). Returns the notes on what had to change to
     be storable (also stored as parse issues).
     """
-    storable = _Storable()
-    _apply_meta(report, parsed, storable)
+    prepared = storable_parse(parsed)
+    apply_columns(report, prepared.columns)
     if before_insert is not None:
         before_insert(report)
     session.add(report)
     session.flush()
     if report.id is None:  # pragma: no cover - flush assigns the key
         raise RuntimeError("the report was not given an id")
-    stored = _insert_items(session, report.id, parsed, storable)
+    stored = _insert_items(session, report.id, prepared.rows)
     # a new report is the latest and the first mention only of what it has rows for
     note_latest(session, report, stored)
     if Blocker in stored:
         note_first_mentions(session, report)
-    return storable.notes
+    return prepared.notes
 
 
 def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> None:
@@ -242,10 +277,10 @@ def replace_parse(session: Session, report: Report, parsed: pm.ParsedReport) -> 
     before = blocker_keys(session, report.id) if report.remediation_id is not None else set()
     for spec in ITEM_TABLES:
         session.exec(delete(spec.table).where(col(spec.table.report_id) == report.id))  # type: ignore[attr-defined]
-    storable = _Storable()
-    _apply_meta(report, parsed, storable)
+    prepared = storable_parse(parsed)
+    apply_columns(report, prepared.columns)
     session.add(report)
-    _insert_items(session, report.id, parsed, storable)
+    _insert_items(session, report.id, prepared.rows)
     renote_latest(session, report)
     renote_first_mentions(session, report, before)
 
@@ -279,6 +314,20 @@ def _load_items(
             spec.model.model_validate(dict(zip(names, row, strict=True))) for row in rows
         ]
     return lists
+
+
+def stored_items(stored: StorableParse, only: frozenset[str]) -> pm.ParsedReport:
+    """:func:`load_items` of a report from the rows it is stored with, without reading them
+    back: the lists named in ``only``, as the database returns them."""
+    lists: dict[str, list[BaseModel]] = {}
+    for spec in ITEM_TABLES:
+        if spec.field in only:
+            names = list(spec.base.model_fields)
+            lists[spec.field] = [
+                spec.model.model_validate({name: row[name] for name in names})
+                for row in stored.rows[spec.field]
+            ]
+    return pm.ParsedReport(parser_version="", **lists)
 
 
 async def load_parsed(

@@ -16,6 +16,8 @@ from parsers.vocabulary import Vocabulary, default_vocabulary
 from reports_service.progress.gatekeys import GateMatcher
 from reports_service.progress.words import tokens, words
 
+#: what the checks read of the session before (:func:`check_against_previous`)
+AS_PREVIOUS = frozenset({"gates", "coverage_forecasts"})
 #: how far (percentage points) a measurement may miss a forecast's range before it is flagged
 FORECAST_SLACK = 0.5
 
@@ -169,6 +171,13 @@ def _against_previous(report: pm.ParsedReport, previous: pm.ParsedReport) -> Ite
                 f"{forecast.low:g}-{forecast.high:g}%; this session measured {figure.value:g}%.",
                 {"scope": forecast.scope, "low": forecast.low, "high": forecast.high},
             )
+
+
+def check_against_previous(report: pm.ParsedReport, previous: pm.ParsedReport) -> list[Claim]:
+    """The claims of ``report`` that the session before it contradicts: the part of
+    :func:`check_report` that depends on which session that is (a bulk import checks the rest
+    of each report in its parser processes)."""
+    return list(_against_previous(report, previous))
 
 
 SingleCheck = Callable[[pm.ParsedReport], Iterator[Claim]]

@@ -28,10 +28,12 @@ same at 100 reports as at 100,000.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from reports_service.progress.words import NUMBER, containment, tokens, words
 
@@ -111,6 +113,24 @@ class ReportSignature:
     def answers(self) -> frozenset[int]:
         return frozenset(int(d) for d in _DIGITS.findall(self.in_response_to or "")[:20])
 
+    def derive(self) -> ReportSignature:
+        """Work out now every word the rule reads (kept on the signature, and pickled with it:
+        a bulk import's parser processes do it, not the process that places the reports)."""
+        for name in _DERIVED:
+            getattr(self, name)
+        return self
+
+    def replaced(self, **changes: Any) -> ReportSignature:
+        """A copy with ``changes`` (its id, remediation, explicit name), keeping the derived
+        words already worked out: they depend on neither."""
+        if not changes.keys() <= {"id", "remediation_id", "explicit"}:
+            raise ValueError(f"the derived words depend on {changes.keys()}")
+        copy = dataclasses.replace(self, **changes)
+        for name in _DERIVED:
+            if name in self.__dict__:
+                copy.__dict__[name] = self.__dict__[name]
+        return copy
+
     def stream_name(self) -> str:
         """A name for a remediation this report starts."""
         if self.scope and self.scope_words:
@@ -118,6 +138,9 @@ class ReportSignature:
         if self.title:
             return display(_TITLE_SUBJECT.split(self.title, maxsplit=1)[0]) or display(self.title)
         return "Unnamed workstream"
+
+
+_DERIVED = ("scope_words", "names_module", "title_pattern", "number", "padded_width", "answers")
 
 
 def parallel(a: ReportSignature, b: ReportSignature) -> bool:
@@ -198,3 +221,13 @@ def scope_label(text: str, line: int | None) -> str | None:
         return None
     match = _LABEL.match(lines[line - 1][:200])
     return display(match.group(1)) if match else None
+
+
+def scope_label_of(meta_lines: Mapping[str, int], text: str) -> str | None:
+    """The label of a report's scope as ``reports.scope_label`` keeps it (at most 64
+    characters), from the header's source lines; None when the scope is the title's line."""
+    line = meta_lines.get("scope")
+    if line is None or line == meta_lines.get("title"):
+        return None
+    label = scope_label(text, line)
+    return label[:64] if label else None

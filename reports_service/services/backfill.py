@@ -1,7 +1,10 @@
 """Bulk import of report files (``reports-service ingest``): parse in parallel, store in batches.
 
-Files are read and parsed in worker processes, one per core; the main process stores what they
-give back in the order of the paths, :data:`BATCH_SIZE` reports per transaction. Content the
+Files are read, parsed and prepared (everything about a report that depends on its text alone,
+:mod:`reports_service.services.prepared`) in worker processes, one per core; the main process
+stores what they give back in the order of the paths, :data:`BATCH_SIZE` reports per transaction,
+doing only what depends on the reports before each one (:mod:`.batch_store`), while the workers
+prepare the next batch. Content the
 project already has (the same SHA-256) is a duplicate and is not stored again, so running an
 import twice stores nothing the second time: the database's unique ``(project, sha256)`` decides,
 as it does for posts. A file that cannot be read, decoded, parsed or stored is listed as failed,
@@ -33,14 +36,17 @@ from db.models import Project, Report
 from db.tokens import get_or_create_project
 from db.vocabulary import project_words
 from parsers.project_words import Words
+from reports_service.services.batch_store import BatchStore
 from reports_service.services.ingest import IngestError, Submission, ingest
-from reports_service.services.progress import store_tracked
+from reports_service.services.prepared import PreparedReport, prepare, read_prepared
 from reports_service.services.report_files import ReportFile, Unreadable, read_report_file
 
 #: reports stored per transaction
 BATCH_SIZE = 50
-#: files in flight per parser process (read ahead while the main process stores)
-READ_AHEAD = 4
+#: files handed to a parser process at a time
+CHUNK = 8
+#: chunks in flight per parser process (read ahead while the main process stores)
+READ_AHEAD = 3
 
 
 class Reader(Protocol):
@@ -70,7 +76,9 @@ class BackfillSummary:
         return [outcome for outcome in self.outcomes if outcome.status == status]
 
 
-Result = ReportFile | Unreadable
+Result = PreparedReport | Unreadable
+#: what a parser process does with one file: ``(path, max_bytes) -> Result``
+Task = Callable[[str, int], Result]
 
 
 def _ignore_interrupts() -> None:
@@ -78,48 +86,57 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _finished(future: Future[Result]) -> bool:
+Results = list[Result]
+
+
+def _finished(future: Future[Results]) -> bool:
     return future.done() and not future.cancelled() and future.exception() is None
 
 
-def _ready(result: Result) -> Future[Result]:
-    future: Future[Result] = Future()
-    future.set_result(result)
+def _ready(results: Results) -> Future[Results]:
+    future: Future[Results] = Future()
+    future.set_result(results)
     return future
+
+
+def _do_each(task: Task, paths: list[str], max_bytes: int) -> Results:
+    """``task`` for each of ``paths``, in a parser process: one hand-over per :data:`CHUNK`
+    files, not per file (each costs both processes time)."""
+    return [task(path, max_bytes) for path in paths]
 
 
 class _Parsers:
     """Parser processes reading files ahead, in order, surviving the death of a process."""
 
-    def __init__(self, reader: Reader, max_bytes: int, jobs: int) -> None:
-        self.reader = reader
+    def __init__(self, task: Task, max_bytes: int, jobs: int) -> None:
+        self.task = task
         self.max_bytes = max_bytes
         self.jobs = jobs
         self.context = multiprocessing.get_context("spawn")  # no fork of a process with threads
         self.pool = self._new_pool(jobs)
-        self.pending: deque[tuple[str, Future[Result]]] = deque()
+        self.pending: deque[tuple[list[str], Future[Results]]] = deque()
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=self.context, initializer=_ignore_interrupts
         )
 
-    async def submit(self, path: str) -> None:
+    async def submit(self, paths: list[str]) -> None:
         try:
-            future = self.pool.submit(self.reader, path, self.max_bytes)
+            future = self.pool.submit(_do_each, self.task, paths, self.max_bytes)
         except BrokenProcessPool:
             await self._recover()
-            future = self.pool.submit(self.reader, path, self.max_bytes)
-        self.pending.append((path, future))
+            future = self.pool.submit(_do_each, self.task, paths, self.max_bytes)
+        self.pending.append((paths, future))
 
-    async def next_result(self) -> Result:
-        path, future = self.pending.popleft()
+    async def next_results(self) -> Results:
+        paths, future = self.pending.popleft()
         try:
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            self.pending.appendleft((path, future))
+            self.pending.appendleft((paths, future))
             await self._recover()
-            return await self.next_result()
+            return await self.next_results()
 
     async def _recover(self) -> None:
         """A process died: each file then in flight is read again in a process of its own.
@@ -131,18 +148,23 @@ class _Parsers:
         alone: ProcessPoolExecutor | None = None
         suspects = list(self.pending)
         self.pending.clear()
-        for path, future in suspects:
+        for paths, future in suspects:
             if _finished(future):
-                self.pending.append((path, future))
+                self.pending.append((paths, future))
                 continue
-            alone = alone or self._new_pool(1)
-            try:
-                result = await asyncio.wrap_future(alone.submit(self.reader, path, self.max_bytes))
-            except BrokenProcessPool:
-                result = Unreadable(path, "the parser process died reading this file")
-                alone.shutdown(wait=True)
-                alone = None
-            self.pending.append((path, _ready(result)))
+            results: Results = []
+            for path in paths:
+                alone = alone or self._new_pool(1)
+                try:
+                    (result,) = await asyncio.wrap_future(
+                        alone.submit(_do_each, self.task, [path], self.max_bytes)
+                    )
+                except BrokenProcessPool:
+                    result = Unreadable(path, "the parser process died reading this file")
+                    alone.shutdown(wait=True)
+                    alone = None
+                results.append(result)
+            self.pending.append((paths, _ready(results)))
         if alone is not None:
             alone.shutdown(wait=True)
 
@@ -151,26 +173,29 @@ class _Parsers:
 
 
 async def read_in_order(
-    paths: Sequence[str], max_bytes: int, jobs: int, reader: Reader = read_report_file
+    paths: Sequence[str], max_bytes: int, jobs: int, task: Task
 ) -> AsyncIterator[Result]:
-    """Each file read and parsed, in the order of ``paths``, by ``jobs`` processes."""
+    """``task`` done for each file, in the order of ``paths``, by ``jobs`` processes."""
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            yield reader(path, max_bytes)
+            yield task(path, max_bytes)
         return
-    parsers = _Parsers(reader, max_bytes, jobs)
-    waiting = iter(paths)
+    parsers = _Parsers(task, max_bytes, jobs)
+    # small chunks while there are few files: each process gets some
+    size = max(1, min(CHUNK, len(paths) // (jobs * READ_AHEAD)))
+    chunks = (list(paths[at : at + size]) for at in range(0, len(paths), size))
     try:
-        for path in waiting:
-            await parsers.submit(path)
+        for chunk in chunks:
+            await parsers.submit(chunk)
             if len(parsers.pending) >= jobs * READ_AHEAD:
                 break
         while parsers.pending:
-            result = await parsers.next_result()
-            next_path = next(waiting, None)
-            if next_path is not None:
-                await parsers.submit(next_path)
-            yield result
+            results = await parsers.next_results()
+            next_chunk = next(chunks, None)
+            if next_chunk is not None:
+                await parsers.submit(next_chunk)
+            for result in results:
+                yield result
     finally:
         parsers.close()
 
@@ -178,7 +203,7 @@ async def read_in_order(
 async def _store_together(
     sessions: async_sessionmaker[AsyncSession],
     project_id: int,
-    batch: list[ReportFile],
+    batch: list[PreparedReport],
     remediation: str | None,
     writer: sessionmaker[Session] | None = None,
 ) -> list[FileOutcome]:
@@ -191,7 +216,7 @@ async def _store_together(
 
 
 def _store_in(
-    session: Session, project_id: int, batch: list[ReportFile], remediation: str | None
+    session: Session, project_id: int, batch: list[PreparedReport], remediation: str | None
 ) -> list[FileOutcome]:
     statement = select(Report.sha256, Report.id).where(
         Report.project_id == project_id,
@@ -199,22 +224,17 @@ def _store_in(
     )
     known: dict[str, int | None] = dict(list(session.exec(statement)))
     outcomes = []
+    store: BatchStore | None = None
     for item in batch:
         sha256 = item.sha256
         if sha256 in known:
             outcomes.append(FileOutcome(item.path, "duplicate", known[sha256]))
             continue
-        report = Report(
-            project_id=project_id,
-            sha256=sha256,
-            size=len(item.raw),
-            raw=item.raw,
-            parser_version=item.parsed.parser_version,
-            remediation=remediation,
-        )
-        store_tracked(session, report, item.parsed)
-        known[sha256] = report.id
-        outcomes.append(FileOutcome(item.path, "imported", report.id))
+        store = store or BatchStore(session, project_id, remediation)
+        known[sha256] = report_id = store.add(item)
+        outcomes.append(FileOutcome(item.path, "imported", report_id))
+    if store is not None:
+        store.finish()
     session.commit()
     return outcomes
 
@@ -222,7 +242,7 @@ def _store_in(
 async def _store_alone(
     sessions: async_sessionmaker[AsyncSession],
     project: Project,
-    item: ReportFile,
+    item: PreparedReport,
     remediation: str | None,
     writer: sessionmaker[Session] | None = None,
 ) -> FileOutcome:
@@ -246,7 +266,7 @@ def _first_line(exc: BaseException) -> str:
 async def store_batch(
     sessions: async_sessionmaker[AsyncSession],
     project: Project,
-    batch: list[ReportFile],
+    batch: Sequence[PreparedReport | ReportFile],
     remediation: str | None = None,
     writer: sessionmaker[Session] | None = None,
 ) -> list[FileOutcome]:
@@ -257,10 +277,11 @@ async def store_batch(
     """
     if project.id is None:
         raise ValueError("the project is not stored")
+    ready = [item if isinstance(item, PreparedReport) else prepare(item) for item in batch]
     try:
-        return await _store_together(sessions, project.id, batch, remediation, writer)
+        return await _store_together(sessions, project.id, ready, remediation, writer)
     except SQLAlchemyError:
-        return [await _store_alone(sessions, project, item, remediation, writer) for item in batch]
+        return [await _store_alone(sessions, project, item, remediation, writer) for item in ready]
 
 
 async def backfill(
@@ -292,17 +313,29 @@ async def backfill(
     async with sessions() as session:
         project = await get_or_create_project(session, project_name)
         words = await project_words(session, project.id) if project.id is not None else {}
-    if words:
-        reader = functools.partial(reader, words=words)
-    batch: list[ReportFile] = []
-    async for result in read_in_order(paths, max_bytes, jobs, reader):
-        if isinstance(result, Unreadable):
-            record([FileOutcome(result.path, "failed", reason=result.reason)])
-            continue
-        batch.append(result)
-        if len(batch) >= BATCH_SIZE:
-            record(await store_batch(sessions, project, batch, remediation, writer))
-            batch = []
+    task: Task = functools.partial(read_prepared, reader, words=words or None)
+    batch: list[PreparedReport] = []
+    storing: asyncio.Task[list[FileOutcome]] | None = None
+    try:
+        async for result in read_in_order(paths, max_bytes, jobs, task):
+            if isinstance(result, Unreadable):
+                record([FileOutcome(result.path, "failed", reason=result.reason)])
+                continue
+            batch.append(result)
+            if len(batch) >= BATCH_SIZE:
+                # the parser processes go on with the next batch while this one is stored
+                if storing is not None:
+                    record(await storing)
+                storing = asyncio.create_task(
+                    store_batch(sessions, project, batch, remediation, writer)
+                )
+                batch = []
+        if storing is not None:
+            record(await storing)
+            storing = None
+    finally:
+        if storing is not None:  # interrupted: the batch being stored ends first
+            await asyncio.wait([storing])
     if batch:
         record(await store_batch(sessions, project, batch, remediation, writer))
     return summary

@@ -18,27 +18,22 @@ from db.remediations import SignatureRow, find_or_create, recent_signatures, rep
 from db.sessions import neighbours
 from db.store import add_report, load_items, read_parsed, replace_parse
 from parsers.vocabulary import Vocabulary
-from reports_service.progress.claims import check_report
-from reports_service.progress.grouping import WINDOW, ReportSignature, place, scope_label
-
-#: what the checks read of the session before (see reports_service.progress.claims)
-AS_PREVIOUS = frozenset({"gates", "coverage_forecasts"})
+from reports_service.progress.claims import AS_PREVIOUS, check_report
+from reports_service.progress.grouping import WINDOW, ReportSignature, place, scope_label_of
 
 
-def _text(report: Report) -> str:
+def tracked_text(report: Report) -> str:
+    """A stored report's markdown as the tracking reads it."""
     return report.raw.decode("utf-8-sig", errors="replace")
 
 
 def label_scope(report: Report, text: str) -> None:
     """Record the header label the report's scope was given under (``Report.scope_label``)."""
-    lines = report.meta_lines or {}
-    line = lines.get("scope")
-    label = scope_label(text, line) if line is not None and line != lines.get("title") else None
-    report.scope_label = label[:64] if label else None
+    report.scope_label = scope_label_of(report.meta_lines or {}, text)
 
 
 @lru_cache(maxsize=4 * WINDOW)
-def _signature_of(row: SignatureRow) -> ReportSignature:
+def signature_of(row: SignatureRow) -> ReportSignature:
     """An earlier report's signature, kept while its row is unchanged: each new report of a
     project is compared with the same latest reports, and a signature's derived words (scope,
     title pattern, numbers) were most of the cost of placing it."""
@@ -76,7 +71,7 @@ def place_report(session: Session, report: Report) -> None:
         if signature.explicit and signature.explicit.strip()
         else recent_signatures(session, report.project_id, WINDOW, before=report.id)
     )
-    placement = place(signature, map(_signature_of, earlier))
+    placement = place(signature, map(signature_of, earlier))
     remediation_id = placement.remediation_id
     if remediation_id is None:
         remediation = find_or_create(
@@ -106,18 +101,18 @@ def check_claims(
     previous, following = neighbours(session, report.remediation_id, report.id)
     own = parsed if parsed is not None else read_parsed(session, report)
     before = load_items(session, previous, AS_PREVIOUS) if previous is not None else None
-    claims = check_report(own, _text(report), before, vocabulary)
+    claims = check_report(own, tracked_text(report), before, vocabulary)
     replace_claims(session, report.id, report.remediation_id, claims, replacing=not new)
     if following is not None:
         after_report = session.get(Report, following)
         if after_report is not None and after_report.id is not None:
             after = read_parsed(session, after_report)
-            claims = check_report(after, _text(after_report), own, vocabulary)
+            claims = check_report(after, tracked_text(after_report), own, vocabulary)
             replace_claims(session, after_report.id, report.remediation_id, claims)
 
 
 def _label_and_place(session: Session, report: Report) -> None:
-    label_scope(report, _text(report))
+    label_scope(report, tracked_text(report))
     place_report(session, report)
 
 
@@ -141,7 +136,7 @@ def retrack(
 ) -> None:
     """After a re-parse: keep the report's remediation (renames and merges stay), place it if it
     has none yet (stored before remediations existed), and check its claims again."""
-    label_scope(report, _text(report))
+    label_scope(report, tracked_text(report))
     if report.remediation_id is None:
         place_report(session, report)
     check_claims(session, report, parsed, vocabulary)
