@@ -160,6 +160,9 @@ def table_paths(doc: Document, block: Block, out: Collected) -> None:
         for column in columns:
             if column is None or column >= len(texts):
                 continue
+            joined = _in_directory(texts, column, vocab) if file_column is not None else None
+            if joined is not None:  # "| CHANGELOG.md | `/docs/` |": a name and its directory
+                texts = [joined if i == column else t for i, t in enumerate(texts)]
             paths = [t for t in find_paths(texts[column], vocab) if opens_line(texts[column], t)]
             if not paths:
                 continue
@@ -170,6 +173,22 @@ def table_paths(doc: Document, block: Block, out: Collected) -> None:
             for token in paths:
                 out.add(token.path, row_kind or (context.kind if context else None), row.line)
             break
+
+
+def _in_directory(texts: list[str], column: int, vocab: Vocabulary) -> str | None:
+    """A path column that holds only a directory ("`/docs/`", "/"), beside a cell that is only
+    a file name ("SEO_GUIDE.md"): the file's path, joined."""
+    directory = texts[column].strip("`*_ ")
+    if not directory.endswith("/") or " " in directory:
+        return None
+    for index, text in enumerate(texts):
+        name = text.strip("`*_ ")
+        if index == column or "/" in name or " " in name:
+            continue
+        found = find_paths(name, vocab)
+        if len(found) == 1 and found[0].path == name:
+            return f"{directory.strip('/')}/{name}".lstrip("/")
+    return None
 
 
 def _verdicts(table: Table, vocab: Vocabulary) -> bool:
