@@ -50,7 +50,13 @@ class Site:
 
     def api(self, path: str) -> object:
         if self.client is None:
-            self.client = httpx.Client(base_url=self.base, timeout=30)
+            # a new connection per request: between two calls a browser step may outlast the
+            # server's keep-alive, and a reused connection it just closed resets (ReadError)
+            self.client = httpx.Client(
+                base_url=self.base,
+                timeout=30,
+                limits=httpx.Limits(max_keepalive_connections=0),
+            )
         response = self.client.get(path)
         response.raise_for_status()
         return response.json()
