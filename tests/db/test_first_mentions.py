@@ -22,6 +22,7 @@ from db.store import add_report, normalise_key, replace_parse
 from db.tokens import get_or_create_project
 from reports_service.services.progress import track
 from tests.databases import Databases
+from tests.db.helpers import make_remediation
 from tests.db.legacy import insert_project, insert_report
 from tests.latest import assert_first_mentions_agree, assert_latest_mentions_agree
 
@@ -38,19 +39,6 @@ def reading(*blockers: tuple[str, bool], title: str = "t") -> pm.ParsedReport:
             for n, (text, resolved) in enumerate(blockers)
         ],
     )
-
-
-async def remediation(
-    sessions: async_sessionmaker[AsyncSession], name: str, project: str = "alpha"
-) -> int:
-    async with sessions() as session:
-        owner = await get_or_create_project(session, project)
-        assert owner.id is not None
-        made = Remediation(project_id=owner.id, key=name, name=name)
-        session.add(made)
-        await session.commit()
-        assert made.id is not None
-        return made.id
 
 
 async def store(
@@ -103,8 +91,8 @@ async def test_arrival_out_of_order_resolve_reopen_and_a_move_between_remediatio
     """Ids are arrival order as the ages count it; a report stored after a later one (an import,
     a slow poster) can still be a blocker's first mention; resolved mentions count; the age is
     in the remediation of the latest mention, wherever the blocker was named before."""
-    push = await remediation(sessions, "push")
-    other = await remediation(sessions, "other")
+    push = await make_remediation(sessions, "push")
+    other = await make_remediation(sessions, "other")
     await store(sessions, reading(("Flaky test", False)), push, report_id=50)
     await store(sessions, reading(("Other thing", False)), push, report_id=55)
     await assert_first_mentions_agree(sessions)
@@ -129,7 +117,7 @@ async def test_arrival_out_of_order_resolve_reopen_and_a_move_between_remediatio
 async def test_reparse_moves_a_first_mention_or_drops_it(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    push = await remediation(sessions, "push")
+    push = await make_remediation(sessions, "push")
     first = await store(sessions, reading(("Flaky", False), ("Disk", False)), push)
     second = await store(sessions, reading(("Flaky", False)), push)
     third = await store(sessions, reading(("Creds", False)), push)
@@ -152,8 +140,8 @@ async def test_reparse_moves_a_first_mention_or_drops_it(
 async def test_a_merge_takes_the_earlier_first_mention(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    push = await remediation(sessions, "push")
-    other = await remediation(sessions, "other")
+    push = await make_remediation(sessions, "push")
+    other = await make_remediation(sessions, "other")
     await store(sessions, reading(("Flaky", False)), other)
     await store(sessions, reading(("Disk", False)), push)
     await store(sessions, reading(("Flaky", False), ("Disk", False)), push)
@@ -194,8 +182,8 @@ async def test_racing_posters_leave_each_remediation_its_first_mentions(
     """Eight writers at once into two remediations on the same keys (on PostgreSQL their ids
     are handed out before they commit, in any order)."""
     rng = random.Random(8)  # noqa: S311 - test data, not a secret
-    push = await remediation(sessions, "push")
-    other = await remediation(sessions, "other")
+    push = await make_remediation(sessions, "push")
+    other = await make_remediation(sessions, "other")
 
     async def poster(number: int) -> None:
         for session_number in range(5):

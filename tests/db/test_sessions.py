@@ -25,6 +25,7 @@ from db.tokens import get_or_create_project
 from reports_service.progress.history import session_order
 from reports_service.services.progress import check_claims
 from tests.databases import Databases
+from tests.db.helpers import make_remediation
 from tests.db.legacy import insert_project, insert_report
 
 pytestmark = pytest.mark.anyio
@@ -57,17 +58,6 @@ def reading(
         meta=pm.Meta(title="Coverage push", sequence=sequence, date=date),
         gates=gates,
     )
-
-
-async def remediation(sessions: async_sessionmaker[AsyncSession], name: str = "push") -> int:
-    async with sessions() as session:
-        project = await get_or_create_project(session, "alpha")
-        assert project.id is not None
-        made = Remediation(project_id=project.id, key=name, name=name)
-        session.add(made)
-        await session.commit()
-        assert made.id is not None
-        return made.id
 
 
 async def store_all(
@@ -151,7 +141,7 @@ async def test_by_sequence_number_when_every_report_has_one(
     arrival), written in several ways ("Session 7", "007", "7 of 12")."""
     forms = ["{}", "Session {}", "{:03d}", "{} of 300", "S-{}"]
     numbers = shuffled([forms[n % 5].format(n // 2) for n in range(MANY)], seed=1)
-    rid = await remediation(sessions)
+    rid = await make_remediation(sessions)
     await store_all(sessions, rid, [reading(sequence=s, date="2025-01-01") for s in numbers])
     ids = await assert_sql_order_is_the_python_order(sessions, rid)
     assert ids != sorted(ids)  # the order is not the arrival order: the test proves something
@@ -160,7 +150,7 @@ async def test_by_sequence_number_when_every_report_has_one(
 async def test_by_report_date_when_one_report_has_no_sequence_number(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    rid = await remediation(sessions)
+    rid = await make_remediation(sessions)
     numbers = [str(n) for n in range(MANY - 1)] + ["final"]
     await store_all(
         sessions,
@@ -175,7 +165,7 @@ async def test_by_arrival_when_one_report_has_neither(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     """One report without a number, another without a date."""
-    rid = await remediation(sessions)
+    rid = await make_remediation(sessions)
     numbers = [None, *(str(n % 7) for n in range(1, MANY))]
     undated = [*dates(MANY - 1, 3), "someday"]
     await store_all(
@@ -190,7 +180,7 @@ async def test_numbers_beyond_64_bits_are_ordered_as_in_python(
 ) -> None:
     """Numbers too large for the column are stored as SEQUENCE_MAX and their remediation is
     ordered in Python: two of them keep their order (by number, not by arrival)."""
-    rid = await remediation(sessions)
+    rid = await make_remediation(sessions)
     huge = [str(SEQUENCE_MAX + 2), str(SEQUENCE_MAX), str(SEQUENCE_MAX + 1), "9" * 30, "5"]
     stored = await store_all(sessions, rid, [reading(sequence=s) for s in huge])
     async with sessions() as session:
@@ -209,7 +199,7 @@ async def test_numbers_beyond_64_bits_are_ordered_as_in_python(
 async def test_reparse_keeps_the_stored_sequence_number(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    rid = await remediation(sessions)
+    rid = await make_remediation(sessions)
     first, second, third = await store_all(
         sessions, rid, [reading(sequence=s) for s in ("1", "2", "3")]
     )
@@ -234,7 +224,7 @@ async def test_a_new_session_is_checked_against_its_neighbours_in_the_whole_reme
     """Sessions 2 to 202 arrived in order; then session 1 arrives, with another target. The
     session after it is session 2, the oldest arrival (not among the latest 200): session 2's
     claims are checked again against it, and no other session's are."""
-    rid = await remediation(sessions)
+    rid = await make_remediation(sessions)
     stored = await store_all(
         sessions, rid, [reading(sequence=str(n), target=67) for n in range(2, 203)]
     )
